@@ -1,0 +1,162 @@
+//! The emulator's HTTP surface: TMDb's paths, shapes, status codes and error bodies.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use emulator::{Emulator, EmulatorConfig};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn router() -> Router {
+    let config = EmulatorConfig { credential: Some("key".into()), ..EmulatorConfig::default() };
+    emulator::router(Arc::new(Emulator::new(config, "http://img.test/t/p/".into())))
+}
+
+async fn send(request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let response = router().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn get(uri: &str) -> (StatusCode, Value) {
+    let separator = if uri.contains('?') { '&' } else { '?' };
+    let request = Request::get(format!("{uri}{separator}api_key=key")).body(Body::empty()).expect("request");
+    let (status, _, body) = send(request).await;
+    (status, body)
+}
+
+fn assert_list_shape(body: &Value) {
+    assert!(body["page"].is_u64());
+    assert!(body["total_pages"].as_u64().is_some_and(|p| p <= 500));
+    assert!(body["total_results"].is_u64());
+    let results = body["results"].as_array().expect("results");
+    assert!(results.len() <= 20);
+    for movie in results {
+        for field in ["id", "title", "overview", "release_date", "genre_ids", "vote_average", "vote_count", "popularity", "poster_path", "backdrop_path"] {
+            assert!(movie.get(field).is_some(), "{field} missing in {movie}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_list_has_tmdbs_shape() {
+    for uri in [
+        "/3/trending/movie/day",
+        "/3/trending/movie/week",
+        "/3/movie/popular",
+        "/3/movie/top_rated",
+        "/3/movie/now_playing",
+        "/3/movie/upcoming",
+        "/3/search/movie?query=star",
+        "/3/discover/movie?with_genres=28&sort_by=vote_average.desc",
+        "/3/movie/1/recommendations",
+        "/3/movie/1/similar",
+    ] {
+        let (status, body) = get(uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_list_shape(&body);
+        assert!(!body["results"].as_array().expect("results").is_empty(), "{uri} is empty");
+    }
+}
+
+#[tokio::test]
+async fn now_playing_and_upcoming_carry_their_dates() {
+    let (_, body) = get("/3/movie/upcoming").await;
+    assert!(body["dates"]["minimum"].is_string() && body["dates"]["maximum"].is_string());
+}
+
+#[tokio::test]
+async fn details_append_everything_in_one_call() {
+    let (status, body) = get("/3/movie/1?append_to_response=credits,videos,recommendations,similar,release_dates").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["id"], 1);
+    assert_eq!(body["title"], "The Land Girls");
+    assert!(body["genres"].is_array());
+    for part in ["credits", "videos", "recommendations", "similar", "release_dates"] {
+        assert!(body.get(part).is_some(), "{part} appended");
+    }
+    assert_eq!(body["release_dates"]["results"][0]["release_dates"][0]["certification"], "R");
+}
+
+#[tokio::test]
+async fn errors_use_tmdbs_bodies_and_statuses() {
+    let (status, body) = get("/3/movie/999999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["status_code"], 34);
+    assert_eq!(body["success"], false);
+
+    let (status, body) = get("/3/movie/popular?page=0").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["status_code"], 22);
+    let (status, _) = get("/3/movie/popular?page=501").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, body) = get("/3/discover/movie?sort_by=nonsense").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["status_code"], 5);
+}
+
+#[tokio::test]
+async fn a_credential_is_required_as_key_or_bearer() {
+    let (status, _, body) = send(Request::get("/3/movie/popular").body(Body::empty()).expect("request")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["status_code"], 7);
+    let request = Request::get("/3/movie/popular").header("authorization", "Bearer key").body(Body::empty()).expect("request");
+    let (status, _, _) = send(request).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn configuration_points_at_the_image_base() {
+    let (status, body) = get("/3/configuration").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["images"]["secure_base_url"], "http://img.test/t/p/");
+    assert!(body["images"]["poster_sizes"].as_array().expect("sizes").contains(&Value::from("w342")));
+}
+
+#[tokio::test]
+async fn pages_past_the_end_are_empty_like_tmdbs() {
+    let (status, body) = get("/3/search/movie?query=king%20kong&page=400").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["results"], Value::Array(vec![]));
+}
+
+#[tokio::test]
+async fn posters_are_svg() {
+    let response = router()
+        .oneshot(Request::get("/t/p/w342/poster-1.svg").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    let (status, _, _) = send(Request::get("/t/p/w342/poster-999999.svg").body(Body::empty()).expect("request")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn injected_rate_limits_carry_retry_after() {
+    let router = router();
+    let put = Request::put("/__emulator/faults")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"rate_limit_rate":1.0,"retry_after_secs":7}"#))
+        .expect("request");
+    assert_eq!(router.clone().oneshot(put).await.expect("response").status(), StatusCode::OK);
+    let response = router
+        .oneshot(Request::get("/3/movie/popular?api_key=key").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()["retry-after"], "7");
+
+    let bad = Request::put("/__emulator/faults")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"failure_rate":2.0}"#))
+        .expect("request");
+    let (status, _, _) = send(bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
