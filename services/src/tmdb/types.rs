@@ -1,0 +1,69 @@
+//! TMDb v3 response bodies, as TMDb sends them. Only the fields the hub uses are typed;
+//! serde ignores the rest, and optional fields default so a sparse record still parses.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovieListPage {
+    pub page: u32,
+    pub results: Vec<MovieListItem>,
+    pub total_pages: u32,
+    pub total_results: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovieListItem {
+    pub id: u64,
+    pub title: String,
+    #[serde(default)]
+    pub overview: String,
+    /// TMDb sends `""` for an unknown date.
+    #[serde(default)]
+    pub release_date: Option<String>,
+    #[serde(default)]
+    pub genre_ids: Vec<u32>,
+    #[serde(default)]
+    pub vote_average: f64,
+    #[serde(default)]
+    pub vote_count: u64,
+    #[serde(default)]
+    pub popularity: f64,
+    #[serde(default)]
+    pub poster_path: Option<String>,
+    #[serde(default)]
+    pub backdrop_path: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Genre {
+    pub id: u32,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenreList {
+    pub genres: Vec<Genre>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Configuration {
+    pub images: ImagesConfiguration,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImagesConfiguration {
+    pub secure_base_url: String,
+    #[serde(default)]
+    pub poster_sizes: Vec<String>,
+    #[serde(default)]
+    pub backdrop_sizes: Vec<String>,
+    #[serde(default)]
+    pub profile_sizes: Vec<String>,
+}
+
+/// The body TMDb sends with an error status.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErrorBody {
+    pub status_code: i32,
+    pub status_message: String,
+}
