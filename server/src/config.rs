@@ -1,0 +1,218 @@
+//! Typed configuration from the environment (and an optional `.env`), with the embedded
+//! defaults: the app runs with no TMDb key, no PostgreSQL and no Redis.
+//!
+//! Every setting is also a command-line flag (`server --help` lists them). A bad value stops
+//! start-up with a message naming the variable.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+use services::catalog::CacheTtls;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "server", version, about = "Nexus, the movie recommendation hub")]
+pub struct Config {
+    /// `production` requires real secrets (JWT_SECRET) and turns off development helpers.
+    #[arg(long, env = "APP_ENV", value_name = "APP_ENV", value_enum, default_value = "development")]
+    pub app_env: AppEnv,
+
+    /// Address the server listens on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", value_name = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: SocketAddr,
+
+    /// The public origin of the site (for absolute links), e.g. `https://movies.example.com`.
+    /// Defaults to `http://` + LEPTOS_SITE_ADDR.
+    #[arg(long, env = "PUBLIC_URL", value_name = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Folder with the built site (`pkg/` with the WASM, JS and CSS), written by cargo-leptos.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", value_name = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Where the embedded database and the generated development secret are kept.
+    #[arg(long, env = "DATA_DIR", value_name = "DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// `postgres://…` for PostgreSQL; default: an embedded SQLite file under DATA_DIR.
+    #[arg(long, env = "DATABASE_URL", value_name = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// `redis://…` to cache in Redis; unset: an in-process cache.
+    #[arg(long, env = "REDIS_URL", value_name = "REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// TMDb v3 API key. With neither this nor TMDB_READ_TOKEN, the built-in emulator serves.
+    #[arg(long, env = "TMDB_API_KEY", value_name = "TMDB_API_KEY", hide_env_values = true)]
+    pub tmdb_api_key: Option<String>,
+
+    /// TMDb v4 read access token (preferred over the API key when both are set).
+    #[arg(long, env = "TMDB_READ_TOKEN", value_name = "TMDB_READ_TOKEN", hide_env_values = true)]
+    pub tmdb_read_token: Option<String>,
+
+    #[arg(long, env = "TMDB_BASE_URL", value_name = "TMDB_BASE_URL", default_value = "https://api.themoviedb.org/3")]
+    pub tmdb_base_url: String,
+
+    /// The most one TMDb call may take, retries included.
+    #[arg(long, env = "TMDB_TIMEOUT_SECS", value_name = "TMDB_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=120))]
+    pub tmdb_timeout_secs: u64,
+
+    /// Outbound limit, to stay under TMDb's rate limit.
+    #[arg(long, env = "TMDB_REQUESTS_PER_SECOND", value_name = "TMDB_REQUESTS_PER_SECOND", default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub tmdb_requests_per_second: u32,
+
+    /// Fresh lifetime of trending lists, seconds.
+    #[arg(long, env = "CACHE_TTL_TRENDING", value_name = "CACHE_TTL_TRENDING", default_value_t = 3600)]
+    pub cache_ttl_trending: u64,
+    /// Fresh lifetime of other lists and searches, seconds.
+    #[arg(long, env = "CACHE_TTL_LISTS", value_name = "CACHE_TTL_LISTS", default_value_t = 3600)]
+    pub cache_ttl_lists: u64,
+    /// Fresh lifetime of movie details, seconds.
+    #[arg(long, env = "CACHE_TTL_DETAILS", value_name = "CACHE_TTL_DETAILS", default_value_t = 86400)]
+    pub cache_ttl_details: u64,
+    /// How long past its lifetime a copy may still be served when TMDb fails, seconds.
+    #[arg(long, env = "CACHE_TTL_STALE", value_name = "CACHE_TTL_STALE", default_value_t = 86400)]
+    pub cache_ttl_stale: u64,
+
+    /// Signs access tokens. Development: generated once under DATA_DIR. Production: required.
+    #[arg(long, env = "JWT_SECRET", value_name = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("JWT_SECRET is required when APP_ENV=production (at least 32 characters)")]
+    MissingJwtSecret,
+    #[error("JWT_SECRET must be at least 32 characters")]
+    WeakJwtSecret,
+    #[error("could not keep the development JWT secret in {path}: {source}")]
+    SecretFile { path: PathBuf, source: std::io::Error },
+    #[error("PUBLIC_URL must start with http:// or https://")]
+    PublicUrl,
+}
+
+impl Config {
+    /// Reads `.env` (if any), then the environment and the command line.
+    pub fn load() -> Self {
+        // A missing .env is the normal case; a malformed one is worth saying.
+        if let Err(error) = dotenvy::dotenv() {
+            if !error.not_found() {
+                eprintln!("warning: ignoring .env: {error}");
+            }
+        }
+        Self::parse()
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("nexus.db").display())
+        })
+    }
+
+    pub fn public_url(&self) -> Result<String, ConfigError> {
+        let url = self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.site_addr));
+        if url.starts_with("http://") || url.starts_with("https://") {
+            Ok(url.trim_end_matches('/').to_owned())
+        } else {
+            Err(ConfigError::PublicUrl)
+        }
+    }
+
+    pub fn cache_ttls(&self) -> CacheTtls {
+        CacheTtls {
+            trending: Duration::from_secs(self.cache_ttl_trending),
+            lists: Duration::from_secs(self.cache_ttl_lists),
+            details: Duration::from_secs(self.cache_ttl_details),
+            reference: Duration::from_secs(24 * 3600),
+            stale: Duration::from_secs(self.cache_ttl_stale),
+        }
+    }
+
+    /// The JWT signing secret: the configured one, or in development one generated once and
+    /// kept under DATA_DIR so sessions survive restarts.
+    pub fn jwt_secret(&self) -> Result<String, ConfigError> {
+        match (&self.jwt_secret, self.app_env) {
+            (Some(secret), _) if secret.len() >= 32 => Ok(secret.clone()),
+            (Some(_), _) => Err(ConfigError::WeakJwtSecret),
+            (None, AppEnv::Production) => Err(ConfigError::MissingJwtSecret),
+            (None, AppEnv::Development) => development_secret(&self.data_dir.join("jwt-secret")),
+        }
+    }
+}
+
+fn development_secret(path: &Path) -> Result<String, ConfigError> {
+    let failed = |source| ConfigError::SecretFile { path: path.to_owned(), source };
+    if let Ok(secret) = std::fs::read_to_string(path) {
+        let secret = secret.trim().to_owned();
+        if secret.len() >= 32 {
+            return Ok(secret);
+        }
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(failed)?;
+    }
+    let secret: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+    std::fs::write(path, &secret).map_err(failed)?;
+    tracing::warn!(path = %path.display(), "JWT_SECRET not set: generated a development secret (set JWT_SECRET in production)");
+    Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, clap::Error> {
+        Config::try_parse_from(std::iter::once("server").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_ones() {
+        let config = parse(&[]).expect("defaults parse");
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+        assert!(config.database_url().starts_with("sqlite://"));
+        assert!(config.redis_url.is_none());
+        assert_eq!(config.public_url().ok().as_deref(), Some("http://127.0.0.1:3000"));
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable() {
+        let error = parse(&["--site-addr", "not-an-address"]).expect_err("rejected");
+        assert!(error.to_string().contains("LEPTOS_SITE_ADDR"), "{error}");
+        let error = parse(&["--tmdb-timeout-secs", "0"]).expect_err("rejected");
+        assert!(error.to_string().contains("TMDB_TIMEOUT_SECS"), "{error}");
+    }
+
+    #[test]
+    fn production_requires_a_strong_jwt_secret() {
+        let config = parse(&["--app-env", "production"]).expect("parses");
+        assert!(matches!(config.jwt_secret(), Err(ConfigError::MissingJwtSecret)));
+        let config = parse(&["--app-env", "production", "--jwt-secret", "short"]).expect("parses");
+        assert!(matches!(config.jwt_secret(), Err(ConfigError::WeakJwtSecret)));
+    }
+
+    #[test]
+    fn the_development_secret_is_generated_once_and_kept() {
+        let dir = std::env::temp_dir().join(format!("nexus-secret-{}", rand::random::<u64>()));
+        let config = parse(&["--data-dir", dir.to_str().expect("utf-8 path")]).expect("parses");
+        let first = config.jwt_secret().expect("generated");
+        assert_eq!(first.len(), 64);
+        assert_eq!(config.jwt_secret().expect("kept"), first);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

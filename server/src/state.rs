@@ -1,0 +1,82 @@
+//! Everything a request handler or server function may need, built once at start-up.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use services::cache::{CacheStore, MemoryStore, RedisStore};
+use services::catalog::CatalogService;
+use services::db::Database;
+use services::tmdb::TmdbClient;
+
+use crate::config::Config;
+use crate::upstream::{self, Upstream};
+
+/// In-process cache budget: enough for every list page and detail the hub serves in a day.
+const MEMORY_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub catalog: Arc<CatalogService>,
+    pub cache: Arc<dyn CacheStore>,
+    pub db: Database,
+    pub public_url: Arc<str>,
+    /// The built-in emulator, when it serves the catalog (for its image routes).
+    pub emulator: Option<Arc<emulator::Emulator>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Database(#[from] services::db::DbError),
+    #[error("REDIS_URL: {0}")]
+    Cache(#[from] services::cache::StoreError),
+    #[error("TMDb client: {0}")]
+    Tmdb(#[from] services::tmdb::TmdbError),
+    #[error("could not listen on LEPTOS_SITE_ADDR: {0}")]
+    Listen(#[source] std::io::Error),
+    #[error("could not create DATA_DIR: {0}")]
+    DataDir(#[source] std::io::Error),
+    #[error("could not start the built-in TMDb emulator: {0}")]
+    Emulator(#[source] std::io::Error),
+}
+
+/// The state, plus what must live as long as the server (the in-process emulator).
+pub struct Started {
+    pub state: AppState,
+    pub upstream: Upstream,
+}
+
+pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Started, StartError> {
+    let public_url = config.public_url()?;
+    std::fs::create_dir_all(&config.data_dir).map_err(StartError::DataDir)?;
+    // Checked now so a production server without a secret never starts.
+    let _jwt_secret = config.jwt_secret()?;
+
+    let db = Database::connect_lazy(&config.database_url())?;
+    db.migrate().await?;
+    tracing::info!(backend = db.backend(), "database ready, migrations applied");
+
+    let cache: Arc<dyn CacheStore> = match &config.redis_url {
+        Some(url) => Arc::new(RedisStore::new(url, "nexus:")?),
+        None => Arc::new(MemoryStore::new(MEMORY_CACHE_BYTES)),
+    };
+    tracing::info!(store = cache.kind(), "cache ready");
+
+    let upstream = upstream::start(config, &public_url).await.map_err(StartError::Emulator)?;
+    let tmdb = Arc::new(TmdbClient::new(upstream.tmdb.clone())?);
+    let catalog = Arc::new(CatalogService::new(tmdb, cache.clone(), config.cache_ttls()));
+
+    let state = AppState {
+        leptos_options,
+        catalog,
+        cache,
+        db,
+        public_url: public_url.into(),
+        emulator: upstream.emulator.as_ref().map(|running| running.emulator.clone()),
+    };
+    Ok(Started { state, upstream })
+}

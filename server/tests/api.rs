@@ -1,0 +1,186 @@
+//! The REST API and operational endpoints through the real router, with the built-in
+//! emulator behind the real TMDb client, an in-process cache and a temporary SQLite file.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use server::config::Config;
+use server::state::{self, Started};
+use tower::ServiceExt;
+
+struct TestApp {
+    router: Router,
+    _started: Started,
+    _data_dir: tempdir::TempDir,
+}
+
+mod tempdir {
+    /// A folder removed when dropped.
+    pub struct TempDir(pub std::path::PathBuf);
+    impl TempDir {
+        pub fn new() -> Self {
+            let path = std::env::temp_dir().join(format!("nexus-test-{}", rand::random::<u64>()));
+            std::fs::create_dir_all(&path).expect("temp dir");
+            Self(path)
+        }
+    }
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+async fn app_with(args: &[&str]) -> TestApp {
+    let data_dir = tempdir::TempDir::new();
+    let data = data_dir.0.to_str().expect("utf-8").to_owned();
+    let mut argv = vec!["server", "--data-dir", &data, "--public-url", "http://hub.test"];
+    argv.extend_from_slice(args);
+    let config = <Config as clap::Parser>::try_parse_from(argv).expect("config");
+    let started = state::build(&config, server::leptos_options(&config)).await.expect("state");
+    let router = server::http::router(started.state.clone());
+    TestApp { router, _started: started, _data_dir: data_dir }
+}
+
+async fn app() -> TestApp {
+    app_with(&[]).await
+}
+
+async fn get(app: &TestApp, uri: &str) -> (StatusCode, Value) {
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, body)
+}
+
+#[tokio::test]
+async fn trending_answers_the_list_shape_with_and_without_the_slash() {
+    let app = app().await;
+    for uri in ["/api/movies/trending/", "/api/movies/trending"] {
+        let (status, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(body["page"], 1);
+        assert_eq!(body["results"].as_array().map(Vec::len), Some(20));
+        assert!(body["count"].as_u64().unwrap_or_default() > 20);
+        assert_eq!(body["previous"], Value::Null);
+        assert_eq!(body["next"], "http://hub.test/api/movies/trending/?page=2");
+        let movie = &body["results"][0];
+        for field in ["id", "title", "overview", "release_date", "year", "genres", "vote_average", "vote_count", "popularity", "poster_url", "backdrop_url"] {
+            assert!(movie.get(field).is_some(), "movie has {field}");
+        }
+        let poster = movie["poster_url"].as_str().expect("poster url");
+        assert!(poster.starts_with("http://hub.test/emulator/t/p/w342/"), "{poster}");
+    }
+}
+
+#[tokio::test]
+async fn trending_pages_and_windows() {
+    let app = app().await;
+    let (_, day) = get(&app, "/api/movies/trending/?window=day").await;
+    let (_, week) = get(&app, "/api/movies/trending/?window=week&page=2").await;
+    assert_eq!(week["page"], 2);
+    assert_eq!(week["previous"], "http://hub.test/api/movies/trending/?window=week&page=1");
+    assert_eq!(week["next"], "http://hub.test/api/movies/trending/?window=week&page=3");
+    assert_ne!(day["results"], week["results"]);
+}
+
+#[tokio::test]
+async fn bad_input_is_a_400_naming_the_parameter() {
+    let app = app().await;
+    for (uri, parameter) in [
+        ("/api/movies/trending/?window=month", "window"),
+        ("/api/movies/trending/?page=0", "page"),
+        ("/api/movies/trending/?page=501", "page"),
+        ("/api/movies/trending/?page=two", "page"),
+        ("/api/movies/trending/?language=english", "language"),
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(body["error"]["code"], "invalid_parameter", "{uri}");
+        assert_eq!(body["error"]["details"]["parameter"], parameter, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_json_404s() {
+    let app = app().await;
+    let (status, body) = get(&app, "/api/nothing/here").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn emulator_images_are_served_by_the_server() {
+    let app = app().await;
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get("/emulator/t/p/w342/poster-1.svg").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = app().await;
+    let (status, body) = get(&app, "/healthz").await;
+    assert_eq!((status, &body["status"]), (StatusCode::OK, &Value::from("ok")));
+    let (status, body) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["checks"]["database"]["kind"], "sqlite");
+    assert_eq!(body["checks"]["cache"]["kind"], "memory");
+    assert_eq!(body["checks"]["upstream"]["status"], "up");
+}
+
+#[tokio::test]
+async fn readiness_names_the_part_that_is_down() {
+    // Real Redis URL pointing at a port nothing listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("redis://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let app = app_with(&["--redis-url", &url]).await;
+    let (status, body) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["failing"], serde_json::json!(["cache"]));
+    assert_eq!(body["checks"]["cache"]["status"], "down");
+    // The catalog still answers: Redis is an optimisation, not a dependency.
+    let (status, _) = get(&app, "/api/movies/trending/").await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn postgres_is_selected_by_url_and_migrated() {
+    let url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let app = app_with(&["--database-url", &url, "--redis-url", &redis]).await;
+    let (status, body) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["checks"]["database"]["kind"], "postgres");
+    assert_eq!(body["checks"]["cache"]["kind"], "redis");
+}
+
+#[tokio::test]
+async fn the_home_page_is_server_rendered_with_trending_movies() {
+    let app = app().await;
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let html = String::from_utf8_lossy(&bytes);
+    assert!(html.contains("Trending today"));
+    assert_eq!(html.matches("data-testid=\"movie-card\"").count(), 20, "20 cards rendered");
+}
