@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, at the versions in scripts/versions.env.
+# Idempotent: whatever is already in place is skipped, so a second run takes seconds.
+# Nothing is downloaded from GitHub: tools come from crates.io, Debian and npm only.
+#
+#   scripts/setup.sh          build tools (Rust toolchain + WASM target, cargo-leptos, wasm-bindgen, wasm-opt)
+#   scripts/setup.sh --test   also Chromium and the end-to-end suite's Node packages
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/versions.env
+
+want_test_tools=false
+[[ "${1:-}" == "--test" ]] && want_test_tools=true
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+apt_updated=false
+apt_install() {
+  if ! $apt_updated; then
+    step "apt-get update"
+    apt-get update -qq
+    apt_updated=true
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Rust toolchain and the WASM target (RUSTUP_AUTO_INSTALL=0 means nothing installs itself).
+if ! rustup target list --installed --toolchain "$RUST_TOOLCHAIN" 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  step "Rust $RUST_TOOLCHAIN with the wasm32-unknown-unknown target"
+  rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal --target wasm32-unknown-unknown
+fi
+
+# cargo-leptos, built without its download feature: it must use the tools found on PATH.
+if [[ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]]; then
+  if ! rustup toolchain list | grep -q "^$TOOLS_RUST_TOOLCHAIN"; then
+    step "Rust $TOOLS_RUST_TOOLCHAIN (to build cargo-leptos)"
+    rustup toolchain install "$TOOLS_RUST_TOOLCHAIN" --profile minimal
+  fi
+  step "cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores)"
+  cargo "+$TOOLS_RUST_TOOLCHAIN" install cargo-leptos --version "=$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+# wasm-bindgen CLI at exactly the crate's version (--locked fails on a yanked dependency).
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
+  step "wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
+fi
+
+# wasm-opt for release builds.
+if ! command -v wasm-opt >/dev/null; then
+  step "binaryen (wasm-opt)"
+  apt_install binaryen
+fi
+
+if $want_test_tools; then
+  if [[ ! -x /usr/bin/chromium ]]; then
+    step "Chromium (Debian)"
+    apt_install chromium
+  fi
+  # Reinstall the Node packages only when the lockfile changed.
+  stamp=end2end/node_modules/.package-lock.sha256
+  lock_hash="$(sha256sum end2end/package-lock.json | cut -d' ' -f1)"
+  if [[ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_hash" ]]; then
+    step "end2end Node packages"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+    echo "$lock_hash" > "$stamp"
+  fi
+fi
+
+step "tools ready"

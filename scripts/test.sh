@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up the tools and runs every test:
+#   1. the Rust tests, against the real PostgreSQL and Redis on this machine (started if down);
+#   2. the Playwright suite in Chromium, against the built server on a spare port.
+# The site is built once per run; the browser tests never build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+scripts/services.sh
+
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
+
+echo "==> Rust tests"
+cargo test --workspace --exclude frontend
+
+echo "==> building the site (server + WASM)"
+cargo leptos build
+
+echo "==> end-to-end tests"
+E2E_ADDR="${E2E_ADDR:-127.0.0.1:3300}"
+data_dir="$(mktemp -d)"
+log="$data_dir/server.log"
+LEPTOS_SITE_ADDR="$E2E_ADDR" DATA_DIR="$data_dir" LOG_FORMAT=json RUST_LOG=info \
+  target/debug/server >"$log" 2>&1 &
+server_pid=$!
+cleanup() {
+  kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  rm -rf "$data_dir"
+}
+trap cleanup EXIT
+
+ready=false
+for _ in $(seq 1 60); do
+  if curl -fsS "http://$E2E_ADDR/readyz" >/dev/null 2>&1; then ready=true; break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+  sleep 1
+done
+if ! $ready; then
+  echo "error: the server did not become ready; its log:" >&2
+  cat "$log" >&2
+  exit 1
+fi
+
+(cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test)
