@@ -2,7 +2,7 @@
 # Sets up the tools and runs every test:
 #   1. the Rust tests, against the real PostgreSQL and Redis on this machine (started if down);
 #   2. the Playwright suite in Chromium, against the built server on a spare port.
-# The site is built once per run; the browser tests never build.
+# Everything is built once per run; the browser tests never build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -12,10 +12,12 @@ export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:543
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 
 echo "==> Rust tests"
+# This also builds target/debug/server, the binary the browser tests run: building it again
+# through cargo-leptos would compile every dependency a second time with other flags.
 cargo test --workspace --exclude frontend
 
-echo "==> building the site (server + WASM)"
-cargo leptos build
+echo "==> building the WASM bundle, CSS and assets"
+cargo leptos build --frontend-only
 
 echo "==> end-to-end tests"
 E2E_ADDR="${E2E_ADDR:-127.0.0.1:3300}"

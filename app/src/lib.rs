@@ -10,12 +10,13 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 pub use error::AppError;
 
-/// The name cargo-leptos gives the CSS, JS and WASM files under `/pkg/`.
-pub const OUTPUT_NAME: &str = "nexus";
+/// The name of the CSS, JS and WASM files under `/pkg/` (set in `.cargo/config.toml`, equal to
+/// the `name` in the workspace's cargo-leptos metadata).
+pub const OUTPUT_NAME: &str = env!("LEPTOS_OUTPUT_NAME");
 
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -64,8 +65,11 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main id="main">
+                // In-order streaming: each page arrives complete and in document order, so it
+                // reads and works before (or without) the WASM; out-of-order streaming would
+                // need JavaScript to swap loaded content in.
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::home::HomePage/>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::InOrder/>
                 </Routes>
             </main>
             <footer class="site-footer">
