@@ -38,6 +38,98 @@ pub struct Page<T> {
     pub results: Vec<T>,
 }
 
+/// A movie's full record, for its page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovieDetails {
+    #[serde(flatten)]
+    pub movie: MovieSummary,
+    /// Minutes.
+    pub runtime: Option<u32>,
+    pub tagline: Option<String>,
+    /// The first ten billed.
+    pub cast: Vec<CastMember>,
+    pub directors: Vec<String>,
+    pub trailer: Option<Trailer>,
+    /// The US rating (e.g. `PG-13`), when known.
+    pub certification: Option<String>,
+    /// The first page of each, for the rows on the movie page.
+    pub recommendations: Vec<MovieSummary>,
+    pub similar: Vec<MovieSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CastMember {
+    pub name: String,
+    pub character: Option<String>,
+    pub profile_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trailer {
+    pub name: String,
+    /// The YouTube video key.
+    pub key: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Genre {
+    pub id: u32,
+    pub name: String,
+}
+
+/// How `/api/movies/discover/` orders its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscoverSort {
+    #[default]
+    Popularity,
+    Rating,
+    Newest,
+    Oldest,
+    Title,
+    Revenue,
+}
+
+impl DiscoverSort {
+    pub const ALL: [Self; 6] = [Self::Popularity, Self::Rating, Self::Newest, Self::Oldest, Self::Title, Self::Revenue];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Popularity => "popularity",
+            Self::Rating => "rating",
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+            Self::Title => "title",
+            Self::Revenue => "revenue",
+        }
+    }
+}
+
+impl std::str::FromStr for DiscoverSort {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|sort| sort.as_str() == value).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|s| s.as_str()).collect();
+            format!("unknown sort `{value}`: expected one of {}", names.join(", "))
+        })
+    }
+}
+
+/// Filters of `/api/movies/discover/`; every one is optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DiscoverFilter {
+    /// Genre ids or names (case-insensitive); a movie must have every one.
+    pub genres: Vec<String>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    /// Minimum average rating, 0 to 10.
+    pub min_rating: Option<f64>,
+    pub min_votes: Option<u32>,
+    pub sort: DiscoverSort,
+}
+
 /// Time window of a trending list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -71,6 +163,46 @@ impl std::str::FromStr for TrendingWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn discover_sort_round_trips_and_lists_choices_on_error() {
+        for sort in DiscoverSort::ALL {
+            assert_eq!(sort.as_str().parse::<DiscoverSort>(), Ok(sort));
+        }
+        let error = "best".parse::<DiscoverSort>().expect_err("unknown");
+        assert!(error.contains("popularity, rating"), "{error}");
+    }
+
+    #[test]
+    fn details_flatten_the_summary_fields() {
+        let summary = MovieSummary {
+            id: 7,
+            title: "T".into(),
+            overview: String::new(),
+            release_date: None,
+            year: None,
+            genres: vec![],
+            vote_average: 0.0,
+            vote_count: 0,
+            popularity: 0.0,
+            poster_url: None,
+            backdrop_url: None,
+        };
+        let details = MovieDetails {
+            movie: summary,
+            runtime: Some(90),
+            tagline: None,
+            cast: vec![],
+            directors: vec![],
+            trailer: None,
+            certification: None,
+            recommendations: vec![],
+            similar: vec![],
+        };
+        let json = serde_json::to_value(&details).expect("serialises");
+        assert_eq!(json["id"], 7);
+        assert_eq!(json["runtime"], 90);
+    }
 
     #[test]
     fn trending_window_parses_only_known_values() {

@@ -184,3 +184,161 @@ async fn the_home_page_is_server_rendered_with_trending_movies() {
     assert!(html.contains("Trending today"));
     assert_eq!(html.matches("data-testid=\"movie-card\"").count(), 20, "20 cards rendered");
 }
+
+fn assert_list(body: &Value) {
+    for field in ["count", "next", "previous", "page", "total_pages", "results"] {
+        assert!(body.get(field).is_some(), "list has {field}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn every_catalog_list_answers_with_and_without_the_slash() {
+    let app = app().await;
+    for path in [
+        "/api/movies/popular",
+        "/api/movies/top-rated",
+        "/api/movies/upcoming",
+        "/api/movies/now-playing",
+        "/api/movies/search?q=star",
+        "/api/movies/discover",
+        "/api/movies/1/recommendations",
+        "/api/movies/1/similar",
+        "/api/genres",
+    ] {
+        let slashed = match path.split_once('?') {
+            Some((p, q)) => format!("{p}/?{q}"),
+            None => format!("{path}/"),
+        };
+        for uri in [path.to_owned(), slashed] {
+            let (status, body) = get(&app, &uri).await;
+            assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+            assert_list(&body);
+            assert!(!body["results"].as_array().expect("results").is_empty(), "{uri} is empty");
+        }
+    }
+}
+
+#[tokio::test]
+async fn search_finds_titles_and_keeps_the_query_in_links() {
+    let app = app().await;
+    let (status, body) = get(&app, "/api/movies/search/?q=king%20kong").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["results"][0]["title"], "King Kong");
+    let (_, body) = get(&app, "/api/movies/search/?q=the&year=2005").await;
+    let results = body["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|m| m["year"] == 2005));
+    assert_eq!(body["next"], "http://hub.test/api/movies/search/?q=the&year=2005&page=2");
+}
+
+#[tokio::test]
+async fn discover_applies_every_filter() {
+    let app = app().await;
+    let (status, body) =
+        get(&app, "/api/movies/discover/?genre=action&year_from=2000&year_to=2005&min_rating=7&sort=rating").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let results = body["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    let mut previous_rating = f64::MAX;
+    for movie in results {
+        assert!(movie["genres"].as_array().expect("genres").contains(&Value::from("Action")), "{movie}");
+        let year = movie["year"].as_i64().expect("year");
+        assert!((2000..=2005).contains(&year), "{movie}");
+        let rating = movie["vote_average"].as_f64().expect("rating");
+        assert!(rating >= 7.0 && rating <= previous_rating, "{movie}");
+        previous_rating = rating;
+    }
+    // Genres are also accepted by id.
+    let (status, by_id) = get(&app, "/api/movies/discover/?genre=28&year_from=2000&year_to=2005&min_rating=7&sort=rating").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(by_id["results"], body["results"]);
+}
+
+#[tokio::test]
+async fn details_carry_everything_the_movie_page_needs() {
+    let app = app().await;
+    let (status, body) = get(&app, "/api/movies/1/").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["title"], "The Land Girls");
+    assert_eq!(body["year"], 1998);
+    assert_eq!(body["certification"], "R");
+    for field in ["runtime", "tagline", "cast", "directors", "trailer", "recommendations", "similar", "poster_url"] {
+        assert!(body.get(field).is_some(), "details have {field}");
+    }
+    assert!(!body["recommendations"].as_array().expect("list").is_empty());
+    let (_, titanic) = get(&app, "/api/movies/search/?q=titanic").await;
+    let id = titanic["results"][0]["id"].as_u64().expect("id");
+    let (_, details) = get(&app, &format!("/api/movies/{id}")).await;
+    assert_eq!(details["directors"], serde_json::json!(["James Cameron"]));
+}
+
+#[tokio::test]
+async fn catalog_bad_input_names_the_parameter() {
+    let app = app().await;
+    for (uri, parameter) in [
+        ("/api/movies/search/?q=", "q"),
+        ("/api/movies/search/", "q"),
+        ("/api/movies/search/?q=x&year=soon", "year"),
+        ("/api/movies/search/?q=x&year=3000", "year"),
+        ("/api/movies/discover/?genre=nope", "genre"),
+        ("/api/movies/discover/?sort=best", "sort"),
+        ("/api/movies/discover/?year_from=2005&year_to=2000", "year_to"),
+        ("/api/movies/discover/?min_rating=11", "min_rating"),
+        ("/api/movies/discover/?min_rating=high", "min_rating"),
+        ("/api/movies/popular/?page=0", "page"),
+        ("/api/movies/popular/?region=usa", "region"),
+        ("/api/movies/abc/", "id"),
+        ("/api/movies/0/", "id"),
+        ("/api/movies/abc/similar/", "id"),
+    ] {
+        let (status, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert_eq!(body["error"]["details"]["parameter"], parameter, "{uri}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_movies_are_json_404s() {
+    let app = app().await;
+    for uri in ["/api/movies/999999/", "/api/movies/999999/recommendations/", "/api/movies/999999/similar/"] {
+        let (status, body) = get(&app, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+}
+
+#[tokio::test]
+async fn genres_are_listed_with_ids() {
+    let app = app().await;
+    let (_, body) = get(&app, "/api/genres/").await;
+    assert_eq!(body["total_pages"], 1);
+    let results = body["results"].as_array().expect("results");
+    assert!(results.contains(&serde_json::json!({ "id": 28, "name": "Action" })));
+}
+
+#[tokio::test]
+async fn an_upstream_outage_is_a_fast_503_unless_a_copy_is_cached() {
+    let app = app().await;
+    let (status, _) = get(&app, "/api/movies/popular/").await;
+    assert_eq!(status, StatusCode::OK);
+    let emulator = app._started.upstream.emulator.as_ref().expect("emulator serves");
+    emulator.emulator.faults.set(emulator::FaultSettings { refuse_connections: true, ..Default::default() });
+
+    // Still fresh in the cache: served as before.
+    let (status, _) = get(&app, "/api/movies/popular/").await;
+    assert_eq!(status, StatusCode::OK);
+
+    let started = std::time::Instant::now();
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get("/api/movies/popular/?page=2").body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(response.headers().contains_key("retry-after"));
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "took {:?}", started.elapsed());
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).expect("json");
+    assert_eq!(body["error"]["code"], "upstream_unavailable");
+}

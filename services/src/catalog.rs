@@ -7,10 +7,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api_types::{MovieSummary, Page, TrendingWindow};
+use api_types::{CastMember, DiscoverFilter, DiscoverSort, Genre, MovieDetails, MovieSummary, Page, Trailer, TrendingWindow};
 
 use crate::cache::{Cache, CacheStore, Ttl};
-use crate::tmdb::{Configuration, GenreList, MovieListItem, MovieListPage, TmdbClient, TmdbError};
+pub use crate::tmdb::{Locale, MovieList, Relation};
+use crate::tmdb::{
+    Configuration, Credits, DiscoverQuery, GenreList, MovieDetails as TmdbMovieDetails, MovieListItem,
+    MovieListPage, TmdbClient, TmdbError, Video,
+};
 
 /// TMDb serves at most 500 pages of any list.
 pub const MAX_PAGE: u32 = 500;
@@ -68,8 +72,12 @@ pub fn check_page(page: u32) -> Result<u32, CatalogError> {
     if (1..=MAX_PAGE).contains(&page) {
         Ok(page)
     } else {
-        Err(CatalogError::InvalidInput { parameter: "page", message: format!("must be between 1 and {MAX_PAGE}") })
+        Err(invalid("page", format!("must be between 1 and {MAX_PAGE}")))
     }
+}
+
+fn invalid(parameter: &'static str, message: impl Into<String>) -> CatalogError {
+    CatalogError::InvalidInput { parameter, message: message.into() }
 }
 
 /// A validated language tag such as `en` or `en-US`.
@@ -84,17 +92,53 @@ pub fn check_language(language: &str) -> Result<&str, CatalogError> {
         }
         _ => false,
     };
-    if valid {
-        Ok(language)
-    } else {
-        Err(CatalogError::InvalidInput { parameter: "language", message: "expected a tag like `en` or `en-US`".into() })
+    if valid { Ok(language) } else { Err(invalid("language", "expected a tag like `en` or `en-US`")) }
+}
+
+/// The language and region of a request, validated.
+pub fn locale(language: &str, region: Option<&str>) -> Result<Locale, CatalogError> {
+    let language = check_language(language)?.to_owned();
+    let region = match region {
+        Some(code) if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) => Some(code.to_owned()),
+        Some(_) => return Err(invalid("region", "expected a two-letter country code like `US`")),
+        None => None,
+    };
+    Ok(Locale { language, region })
+}
+
+/// Years TMDb has films for, with room for announced ones.
+const YEARS: std::ops::RangeInclusive<i32> = 1870..=2100;
+const MAX_QUERY_CHARS: usize = 200;
+
+fn check_year(parameter: &'static str, year: Option<i32>) -> Result<Option<i32>, CatalogError> {
+    match year {
+        Some(y) if !YEARS.contains(&y) => Err(invalid(parameter, format!("must be between {} and {}", YEARS.start(), YEARS.end()))),
+        other => Ok(other),
     }
+}
+
+/// Search text as sent upstream and keyed in the cache: trimmed, whitespace collapsed.
+fn normalise_query(query: &str) -> Result<String, CatalogError> {
+    let words: Vec<&str> = query.split_whitespace().collect();
+    if words.is_empty() {
+        return Err(invalid("q", "must not be empty"));
+    }
+    let normalised = words.join(" ");
+    if normalised.chars().count() > MAX_QUERY_CHARS {
+        return Err(invalid("q", format!("must be at most {MAX_QUERY_CHARS} characters")));
+    }
+    Ok(normalised)
+}
+
+fn locale_key(locale: &Locale) -> String {
+    format!("{}:{}", locale.language, locale.region.as_deref().unwrap_or("-"))
 }
 
 pub struct CatalogService {
     tmdb: Arc<TmdbClient>,
     ttls: CacheTtls,
     lists: Cache<MovieListPage>,
+    details: Cache<TmdbMovieDetails>,
     configuration: Cache<Configuration>,
     genres: Cache<GenreList>,
 }
@@ -105,6 +149,7 @@ impl CatalogService {
             tmdb,
             ttls,
             lists: Cache::new(store.clone()),
+            details: Cache::new(store.clone()),
             configuration: Cache::new(store.clone()),
             genres: Cache::new(store),
         }
@@ -123,30 +168,175 @@ impl CatalogService {
         &self,
         window: TrendingWindow,
         page: u32,
-        language: &str,
+        locale: &Locale,
     ) -> Result<Page<MovieSummary>, CatalogError> {
         let page = check_page(page)?;
-        let language = check_language(language)?;
-        let key = format!("tmdb:trending:{}:{language}:{page}", window.as_str());
+        let key = format!("tmdb:trending:{}:{}:{page}", window.as_str(), locale_key(locale));
         let list = self
             .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.trending), || {
-                self.tmdb.trending_movies(window.as_str(), language, page)
-            })
+            .get_or_fetch(&key, self.ttl(self.ttls.trending), || self.tmdb.trending_movies(window.as_str(), locale, page))
             .await?;
-        self.to_page(list, language).await
+        self.to_page(list, &locale.language).await
+    }
+
+    /// Popular, top rated, now playing or upcoming.
+    pub async fn list(&self, list: MovieList, page: u32, locale: &Locale) -> Result<Page<MovieSummary>, CatalogError> {
+        let page = check_page(page)?;
+        let key = format!("tmdb:list:{}:{}:{page}", list.path(), locale_key(locale));
+        let body = self
+            .lists
+            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.movie_list(list, locale, page))
+            .await?;
+        self.to_page(body, &locale.language).await
+    }
+
+    pub async fn search(
+        &self,
+        query: &str,
+        year: Option<i32>,
+        page: u32,
+        locale: &Locale,
+    ) -> Result<Page<MovieSummary>, CatalogError> {
+        let query = normalise_query(query)?;
+        let year = check_year("year", year)?;
+        let page = check_page(page)?;
+        let key = format!(
+            "tmdb:search:{}:{}:{page}:{}",
+            locale_key(locale),
+            year.map(|y| y.to_string()).unwrap_or_default(),
+            query.to_lowercase()
+        );
+        let body = self
+            .lists
+            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.search_movies(&query, year, locale, page))
+            .await?;
+        self.to_page(body, &locale.language).await
+    }
+
+    pub async fn discover(
+        &self,
+        filter: &DiscoverFilter,
+        page: u32,
+        locale: &Locale,
+    ) -> Result<Page<MovieSummary>, CatalogError> {
+        let page = check_page(page)?;
+        let query = self.discover_query(filter, &locale.language).await?;
+        let genre_ids: Vec<String> = query.genre_ids.iter().map(u32::to_string).collect();
+        let key = format!(
+            "tmdb:discover:{}:{page}:g={}:y={:?}-{:?}:r={:?}:v={:?}:s={}",
+            locale_key(locale),
+            genre_ids.join(","),
+            query.year_from,
+            query.year_to,
+            query.min_rating,
+            query.min_votes,
+            query.sort_by
+        );
+        let body = self
+            .lists
+            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.discover_movies(&query, locale, page))
+            .await?;
+        self.to_page(body, &locale.language).await
+    }
+
+    /// Validates a discover filter and puts it in TMDb's terms.
+    async fn discover_query(&self, filter: &DiscoverFilter, language: &str) -> Result<DiscoverQuery, CatalogError> {
+        let year_from = check_year("year_from", filter.year_from)?;
+        let year_to = check_year("year_to", filter.year_to)?;
+        if let (Some(from), Some(to)) = (year_from, year_to) {
+            if from > to {
+                return Err(invalid("year_to", "must not be before year_from"));
+            }
+        }
+        if let Some(rating) = filter.min_rating {
+            if !(0.0..=10.0).contains(&rating) {
+                return Err(invalid("min_rating", "must be between 0 and 10"));
+            }
+        }
+        let genre_ids = if filter.genres.is_empty() {
+            Vec::new()
+        } else {
+            let known = self.genres(language).await?;
+            filter
+                .genres
+                .iter()
+                .map(|wanted| {
+                    let wanted = wanted.trim();
+                    known
+                        .iter()
+                        .find(|g| g.id.to_string() == wanted || g.name.eq_ignore_ascii_case(wanted))
+                        .map(|g| g.id)
+                        .ok_or_else(|| invalid("genre", format!("unknown genre `{wanted}`; see /api/genres/")))
+                })
+                .collect::<Result<Vec<u32>, _>>()?
+        };
+        let (sort_by, default_min_votes) = match filter.sort {
+            DiscoverSort::Popularity => ("popularity.desc", None),
+            // A film rated 10 by three people is not the best film: ask for an audience.
+            DiscoverSort::Rating => ("vote_average.desc", Some(200)),
+            DiscoverSort::Newest => ("primary_release_date.desc", None),
+            DiscoverSort::Oldest => ("primary_release_date.asc", None),
+            DiscoverSort::Title => ("title.asc", None),
+            DiscoverSort::Revenue => ("revenue.desc", None),
+        };
+        Ok(DiscoverQuery {
+            genre_ids,
+            year_from,
+            year_to,
+            min_rating: filter.min_rating,
+            min_votes: filter.min_votes.or(default_min_votes),
+            sort_by,
+        })
+    }
+
+    pub async fn details(&self, id: u64, language: &str) -> Result<MovieDetails, CatalogError> {
+        let id = check_id(id)?;
+        let language = check_language(language)?;
+        let key = format!("tmdb:movie:{id}:{language}");
+        let details = self
+            .details
+            .get_or_fetch(&key, self.ttl(self.ttls.details), || self.tmdb.movie_details(id, language))
+            .await?;
+        let mapper = self.mapper(language).await?;
+        Ok(mapper.details(details))
+    }
+
+    /// Recommendations for, or films similar to, one movie.
+    pub async fn related(
+        &self,
+        id: u64,
+        relation: Relation,
+        page: u32,
+        language: &str,
+    ) -> Result<Page<MovieSummary>, CatalogError> {
+        let id = check_id(id)?;
+        let page = check_page(page)?;
+        let language = check_language(language)?;
+        let key = format!("tmdb:{}:{id}:{language}:{page}", relation.path());
+        let body = self
+            .lists
+            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.related_movies(id, relation, language, page))
+            .await?;
+        self.to_page(body, language).await
+    }
+
+    pub async fn genres(&self, language: &str) -> Result<Vec<Genre>, CatalogError> {
+        let language = check_language(language)?;
+        let list = self.genre_list(language).await?;
+        Ok(list.genres.into_iter().map(|g| Genre { id: g.id, name: g.name }).collect())
+    }
+
+    async fn genre_list(&self, language: &str) -> Result<GenreList, CatalogError> {
+        let ttl = self.ttl(self.ttls.reference);
+        Ok(self
+            .genres
+            .get_or_fetch(&format!("tmdb:genres:{language}"), ttl, || self.tmdb.movie_genres(language))
+            .await?)
     }
 
     async fn to_page(&self, list: MovieListPage, language: &str) -> Result<Page<MovieSummary>, CatalogError> {
         let mapper = self.mapper(language).await?;
-        Ok(Page {
-            count: list.total_results,
-            next: None,
-            previous: None,
-            page: list.page,
-            total_pages: list.total_pages.min(MAX_PAGE),
-            results: list.results.iter().map(|item| mapper.summary(item)).collect(),
-        })
+        Ok(mapper.page(list))
     }
 
     /// What turns TMDb records into ours: image URLs and genre names.
@@ -156,18 +346,20 @@ impl CatalogService {
             .configuration
             .get_or_fetch("tmdb:configuration", ttl, || self.tmdb.configuration())
             .await?;
-        let genres = self
-            .genres
-            .get_or_fetch(&format!("tmdb:genres:{language}"), ttl, || self.tmdb.movie_genres(language))
-            .await?;
+        let genres = self.genre_list(language).await?;
         Ok(Mapper::new(configuration, genres))
     }
+}
+
+fn check_id(id: u64) -> Result<u64, CatalogError> {
+    if id == 0 { Err(invalid("id", "must be a positive whole number")) } else { Ok(id) }
 }
 
 struct Mapper {
     image_base: String,
     poster_size: String,
     backdrop_size: String,
+    profile_size: String,
     genre_names: HashMap<u32, String>,
 }
 
@@ -180,8 +372,83 @@ impl Mapper {
         Self {
             poster_size: pick(&images.poster_sizes, "w342"),
             backdrop_size: pick(&images.backdrop_sizes, "w780"),
+            profile_size: pick(&images.profile_sizes, "w185"),
             image_base: images.secure_base_url.trim_end_matches('/').to_owned(),
             genre_names: genres.genres.into_iter().map(|g| (g.id, g.name)).collect(),
+        }
+    }
+
+    fn page(&self, list: MovieListPage) -> Page<MovieSummary> {
+        Page {
+            count: list.total_results,
+            next: None,
+            previous: None,
+            page: list.page,
+            total_pages: list.total_pages.min(MAX_PAGE),
+            results: list.results.iter().map(|item| self.summary(item)).collect(),
+        }
+    }
+
+    fn details(&self, details: TmdbMovieDetails) -> MovieDetails {
+        const TOP_BILLED: usize = 10;
+        let credits = details.credits.unwrap_or(Credits { cast: vec![], crew: vec![] });
+        let mut cast = credits.cast;
+        cast.sort_by_key(|member| member.order.unwrap_or(u32::MAX));
+        let cast = cast
+            .into_iter()
+            .take(TOP_BILLED)
+            .map(|member| CastMember {
+                name: member.name,
+                character: member.character.filter(|c| !c.is_empty()),
+                profile_url: self.image(&self.profile_size, member.profile_path.as_deref()),
+            })
+            .collect();
+        let directors = credits.crew.into_iter().filter(|m| m.job == "Director").map(|m| m.name).collect();
+        let trailer = details.videos.and_then(|videos| {
+            let mut trailers: Vec<Video> =
+                videos.results.into_iter().filter(|v| v.site == "YouTube" && v.kind == "Trailer").collect();
+            // Official trailers first; otherwise TMDb's order.
+            trailers.sort_by_key(|v| !v.official);
+            trailers.into_iter().next().map(|v| Trailer {
+                url: format!("https://www.youtube.com/watch?v={}", v.key),
+                name: v.name,
+                key: v.key,
+            })
+        });
+        let certification = details.release_dates.and_then(|dates| {
+            dates
+                .results
+                .into_iter()
+                .find(|country| country.iso_3166_1 == "US")
+                .and_then(|us| us.release_dates.into_iter().map(|d| d.certification).find(|c| !c.is_empty()))
+        });
+        let related = |list: Option<MovieListPage>| {
+            list.map(|l| l.results.iter().map(|item| self.summary(item)).collect()).unwrap_or_default()
+        };
+        let genres = details.genres.iter().map(|g| g.name.clone()).collect();
+        let release_date = details.release_date.clone().filter(|d| !d.is_empty());
+        MovieDetails {
+            movie: MovieSummary {
+                id: details.id,
+                title: details.title,
+                overview: details.overview,
+                year: year_of(release_date.as_deref()),
+                release_date,
+                genres,
+                vote_average: details.vote_average,
+                vote_count: details.vote_count,
+                popularity: details.popularity,
+                poster_url: self.image(&self.poster_size, details.poster_path.as_deref()),
+                backdrop_url: self.image(&self.backdrop_size, details.backdrop_path.as_deref()),
+            },
+            runtime: details.runtime.filter(|minutes| *minutes > 0),
+            tagline: details.tagline.filter(|t| !t.is_empty()),
+            cast,
+            directors,
+            trailer,
+            certification,
+            recommendations: related(details.recommendations),
+            similar: related(details.similar),
         }
     }
 
@@ -195,7 +462,7 @@ impl Mapper {
             id: item.id,
             title: item.title.clone(),
             overview: item.overview.clone(),
-            year: release_date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok()),
+            year: year_of(release_date.as_deref()),
             release_date,
             genres: item.genre_ids.iter().filter_map(|id| self.genre_names.get(id).cloned()).collect(),
             vote_average: item.vote_average,
@@ -205,6 +472,10 @@ impl Mapper {
             backdrop_url: self.image(&self.backdrop_size, item.backdrop_path.as_deref()),
         }
     }
+}
+
+fn year_of(release_date: Option<&str>) -> Option<i32> {
+    release_date.and_then(|d| d.get(..4)).and_then(|y| y.parse().ok())
 }
 
 #[cfg(test)]
@@ -221,5 +492,14 @@ mod tests {
         assert!(check_language("EN").is_err());
         assert!(check_language("en_US").is_err());
         assert!(check_language("../x").is_err());
+        assert!(locale("en-US", Some("GB")).is_ok());
+        assert!(locale("en-US", Some("gb")).is_err());
+    }
+
+    #[test]
+    fn search_text_is_trimmed_collapsed_and_bounded() {
+        assert_eq!(normalise_query("  the   dark knight ").ok().as_deref(), Some("the dark knight"));
+        assert!(normalise_query("   ").is_err());
+        assert!(normalise_query(&"x".repeat(201)).is_err());
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use api_types::TrendingWindow;
 use emulator::{EmulatorConfig, FaultSettings, RunningEmulator};
 use services::cache::MemoryStore;
-use services::catalog::{CacheTtls, CatalogError, CatalogService};
+use services::catalog::{CacheTtls, CatalogError, CatalogService, Locale};
 use services::tmdb::{Credential, TmdbClient, TmdbConfig};
 
 async fn emulator() -> RunningEmulator {
@@ -27,7 +27,7 @@ fn catalog(emulator: &RunningEmulator, key: &str, ttls: CacheTtls) -> CatalogSer
 async fn trending_is_mapped_to_the_hubs_shape() {
     let emulator = emulator().await;
     let catalog = catalog(&emulator, "secret", CacheTtls::default());
-    let page = catalog.trending(TrendingWindow::Day, 1, "en-US").await.expect("trending");
+    let page = catalog.trending(TrendingWindow::Day, 1, &Locale::default()).await.expect("trending");
     assert_eq!(page.page, 1);
     assert_eq!(page.results.len(), 20);
     assert!(page.total_pages > 1 && page.total_pages <= 500);
@@ -43,11 +43,11 @@ async fn trending_is_mapped_to_the_hubs_shape() {
 async fn cached_pages_need_no_upstream_call() {
     let emulator = emulator().await;
     let catalog = catalog(&emulator, "secret", CacheTtls::default());
-    catalog.trending(TrendingWindow::Week, 2, "en-US").await.expect("first");
+    catalog.trending(TrendingWindow::Week, 2, &Locale::default()).await.expect("first");
     let after_first = emulator.emulator.requests_received();
     // The list, the image configuration and the genre names.
     assert_eq!(after_first, 3);
-    catalog.trending(TrendingWindow::Week, 2, "en-US").await.expect("second");
+    catalog.trending(TrendingWindow::Week, 2, &Locale::default()).await.expect("second");
     assert_eq!(emulator.emulator.requests_received(), after_first);
 }
 
@@ -55,9 +55,9 @@ async fn cached_pages_need_no_upstream_call() {
 async fn bad_input_is_refused_before_any_upstream_call() {
     let emulator = emulator().await;
     let catalog = catalog(&emulator, "secret", CacheTtls::default());
-    let error = catalog.trending(TrendingWindow::Day, 0, "en-US").await.expect_err("page 0");
+    let error = catalog.trending(TrendingWindow::Day, 0, &Locale::default()).await.expect_err("page 0");
     assert!(matches!(error, CatalogError::InvalidInput { parameter: "page", .. }));
-    let error = catalog.trending(TrendingWindow::Day, 1, "english").await.expect_err("bad language");
+    let error = catalog.trending(TrendingWindow::Day, 1, &Locale { language: "english".into(), region: None }).await.expect_err("bad language");
     assert!(matches!(error, CatalogError::InvalidInput { parameter: "language", .. }));
     assert_eq!(emulator.emulator.requests_received(), 0);
 }
@@ -66,7 +66,7 @@ async fn bad_input_is_refused_before_any_upstream_call() {
 async fn a_rejected_credential_is_our_misconfiguration() {
     let emulator = emulator().await;
     let catalog = catalog(&emulator, "wrong", CacheTtls::default());
-    let error = catalog.trending(TrendingWindow::Day, 1, "en-US").await.expect_err("rejected");
+    let error = catalog.trending(TrendingWindow::Day, 1, &Locale::default()).await.expect_err("rejected");
     assert!(matches!(error, CatalogError::Misconfigured(_)), "{error:?}");
 }
 
@@ -75,15 +75,15 @@ async fn an_outage_serves_stale_copies_and_fails_fast_without_one() {
     let emulator = emulator().await;
     let ttls = CacheTtls { trending: Duration::from_millis(50), ..CacheTtls::default() };
     let catalog = catalog(&emulator, "secret", ttls);
-    let before = catalog.trending(TrendingWindow::Day, 1, "en-US").await.expect("cached");
+    let before = catalog.trending(TrendingWindow::Day, 1, &Locale::default()).await.expect("cached");
     tokio::time::sleep(Duration::from_millis(120)).await;
 
     emulator.emulator.faults.set(FaultSettings { refuse_connections: true, ..FaultSettings::default() });
-    let stale = catalog.trending(TrendingWindow::Day, 1, "en-US").await.expect("stale copy");
+    let stale = catalog.trending(TrendingWindow::Day, 1, &Locale::default()).await.expect("stale copy");
     assert_eq!(stale, before);
 
     let started = std::time::Instant::now();
-    let error = catalog.trending(TrendingWindow::Day, 2, "en-US").await.expect_err("nothing cached");
+    let error = catalog.trending(TrendingWindow::Day, 2, &Locale::default()).await.expect_err("nothing cached");
     assert!(matches!(error, CatalogError::Unavailable(_)), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }

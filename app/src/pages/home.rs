@@ -13,7 +13,7 @@ use crate::components::{ErrorNotice, MovieGrid, MovieGridSkeleton};
 #[server(input = GetUrl)]
 pub async fn list_trending(window: TrendingWindow, page: u32) -> Result<Page<MovieSummary>, AppError> {
     let services = crate::server::services()?;
-    Ok(services.catalog.trending(window, page, services::catalog::DEFAULT_LANGUAGE).await?)
+    Ok(services.catalog.trending(window, page, &Default::default()).await?)
 }
 
 #[component]

@@ -205,13 +205,149 @@ impl TmdbClient {
         self.get("/genre/movie/list", &[("language", language.to_owned())]).await
     }
 
-    pub async fn trending_movies(&self, window: &str, language: &str, page: u32) -> Result<MovieListPage, TmdbError> {
-        self.get(
-            &format!("/trending/movie/{window}"),
-            &[("language", language.to_owned()), ("page", page.to_string())],
-        )
-        .await
+    pub async fn trending_movies(&self, window: &str, locale: &Locale, page: u32) -> Result<MovieListPage, TmdbError> {
+        self.get(&format!("/trending/movie/{window}"), &locale.query(page)).await
     }
+
+    /// `/movie/popular`, `/movie/top_rated`, `/movie/now_playing` or `/movie/upcoming`.
+    pub async fn movie_list(&self, list: MovieList, locale: &Locale, page: u32) -> Result<MovieListPage, TmdbError> {
+        self.get(&format!("/movie/{}", list.path()), &locale.query(page)).await
+    }
+
+    pub async fn search_movies(
+        &self,
+        query: &str,
+        year: Option<i32>,
+        locale: &Locale,
+        page: u32,
+    ) -> Result<MovieListPage, TmdbError> {
+        let mut params = locale.query(page);
+        params.push(("query", query.to_owned()));
+        params.push(("include_adult", "false".to_owned()));
+        if let Some(year) = year {
+            params.push(("primary_release_year", year.to_string()));
+        }
+        self.get("/search/movie", &params).await
+    }
+
+    pub async fn discover_movies(
+        &self,
+        filter: &DiscoverQuery,
+        locale: &Locale,
+        page: u32,
+    ) -> Result<MovieListPage, TmdbError> {
+        let mut params = locale.query(page);
+        params.push(("include_adult", "false".to_owned()));
+        params.push(("sort_by", filter.sort_by.to_owned()));
+        if !filter.genre_ids.is_empty() {
+            let ids: Vec<String> = filter.genre_ids.iter().map(u32::to_string).collect();
+            params.push(("with_genres", ids.join(",")));
+        }
+        if let Some(year) = filter.year_from {
+            params.push(("primary_release_date.gte", format!("{year}-01-01")));
+        }
+        if let Some(year) = filter.year_to {
+            params.push(("primary_release_date.lte", format!("{year}-12-31")));
+        }
+        if let Some(rating) = filter.min_rating {
+            params.push(("vote_average.gte", rating.to_string()));
+        }
+        if let Some(votes) = filter.min_votes {
+            params.push(("vote_count.gte", votes.to_string()));
+        }
+        self.get("/discover/movie", &params).await
+    }
+
+    /// Details with credits, videos, recommendations, similar and release dates: one call.
+    pub async fn movie_details(&self, id: u64, language: &str) -> Result<MovieDetails, TmdbError> {
+        let params = [
+            ("language", language.to_owned()),
+            ("append_to_response", "credits,videos,recommendations,similar,release_dates".to_owned()),
+        ];
+        self.get(&format!("/movie/{id}"), &params).await
+    }
+
+    /// `/movie/{id}/recommendations` or `/movie/{id}/similar`.
+    pub async fn related_movies(
+        &self,
+        id: u64,
+        relation: Relation,
+        language: &str,
+        page: u32,
+    ) -> Result<MovieListPage, TmdbError> {
+        let params = [("language", language.to_owned()), ("page", page.to_string())];
+        self.get(&format!("/movie/{id}/{}", relation.path()), &params).await
+    }
+}
+
+/// Language (and, where TMDb takes one, region) of a request; both are part of cache keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Locale {
+    pub language: String,
+    pub region: Option<String>,
+}
+
+impl Default for Locale {
+    /// TMDb's own default.
+    fn default() -> Self {
+        Self { language: "en-US".to_owned(), region: None }
+    }
+}
+
+impl Locale {
+    fn query(&self, page: u32) -> Vec<(&'static str, String)> {
+        let mut params = vec![("language", self.language.clone()), ("page", page.to_string())];
+        if let Some(region) = &self.region {
+            params.push(("region", region.clone()));
+        }
+        params
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MovieList {
+    Popular,
+    TopRated,
+    NowPlaying,
+    Upcoming,
+}
+
+impl MovieList {
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Popular => "popular",
+            Self::TopRated => "top_rated",
+            Self::NowPlaying => "now_playing",
+            Self::Upcoming => "upcoming",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Recommendations,
+    Similar,
+}
+
+impl Relation {
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Recommendations => "recommendations",
+            Self::Similar => "similar",
+        }
+    }
+}
+
+/// `/discover/movie` filters, already validated, in TMDb's terms.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DiscoverQuery {
+    pub genre_ids: Vec<u32>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    pub min_rating: Option<f64>,
+    pub min_votes: Option<u32>,
+    /// TMDb's `sort_by`, e.g. `popularity.desc`.
+    pub sort_by: &'static str,
 }
 
 /// The client is shared by every request handler.

@@ -67,3 +67,106 @@ pub struct ErrorBody {
     pub status_code: i32,
     pub status_message: String,
 }
+
+/// `/movie/{id}` with `append_to_response=credits,videos,recommendations,similar,release_dates`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovieDetails {
+    pub id: u64,
+    pub title: String,
+    #[serde(default)]
+    pub overview: String,
+    #[serde(default)]
+    pub tagline: Option<String>,
+    #[serde(default)]
+    pub runtime: Option<u32>,
+    #[serde(default)]
+    pub release_date: Option<String>,
+    #[serde(default)]
+    pub genres: Vec<Genre>,
+    #[serde(default)]
+    pub vote_average: f64,
+    #[serde(default)]
+    pub vote_count: u64,
+    #[serde(default)]
+    pub popularity: f64,
+    #[serde(default)]
+    pub poster_path: Option<String>,
+    #[serde(default)]
+    pub backdrop_path: Option<String>,
+    #[serde(default)]
+    pub credits: Option<Credits>,
+    #[serde(default)]
+    pub videos: Option<Videos>,
+    #[serde(default)]
+    pub release_dates: Option<ReleaseDates>,
+    #[serde(default)]
+    pub recommendations: Option<MovieListPage>,
+    #[serde(default)]
+    pub similar: Option<MovieListPage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Credits {
+    #[serde(default)]
+    pub cast: Vec<CastMember>,
+    #[serde(default)]
+    pub crew: Vec<CrewMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CastMember {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub character: Option<String>,
+    #[serde(default)]
+    pub profile_path: Option<String>,
+    #[serde(default)]
+    pub order: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CrewMember {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub job: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Videos {
+    #[serde(default)]
+    pub results: Vec<Video>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Video {
+    pub key: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub site: String,
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub official: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseDates {
+    #[serde(default)]
+    pub results: Vec<CountryReleaseDates>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountryReleaseDates {
+    pub iso_3166_1: String,
+    #[serde(default)]
+    pub release_dates: Vec<ReleaseDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseDate {
+    #[serde(default)]
+    pub certification: String,
+}
