@@ -106,6 +106,10 @@ pub fn locale(language: &str, region: Option<&str>) -> Result<Locale, CatalogErr
     Ok(Locale { language, region })
 }
 
+fn check_locale(given: &Locale) -> Result<(), CatalogError> {
+    locale(&given.language, given.region.as_deref()).map(|_| ())
+}
+
 /// Years TMDb has films for, with room for announced ones.
 const YEARS: std::ops::RangeInclusive<i32> = 1870..=2100;
 const MAX_QUERY_CHARS: usize = 200;
@@ -170,6 +174,7 @@ impl CatalogService {
         page: u32,
         locale: &Locale,
     ) -> Result<Page<MovieSummary>, CatalogError> {
+        check_locale(locale)?;
         let page = check_page(page)?;
         let key = format!("tmdb:trending:{}:{}:{page}", window.as_str(), locale_key(locale));
         let list = self
@@ -181,6 +186,7 @@ impl CatalogService {
 
     /// Popular, top rated, now playing or upcoming.
     pub async fn list(&self, list: MovieList, page: u32, locale: &Locale) -> Result<Page<MovieSummary>, CatalogError> {
+        check_locale(locale)?;
         let page = check_page(page)?;
         let key = format!("tmdb:list:{}:{}:{page}", list.path(), locale_key(locale));
         let body = self
@@ -197,6 +203,7 @@ impl CatalogService {
         page: u32,
         locale: &Locale,
     ) -> Result<Page<MovieSummary>, CatalogError> {
+        check_locale(locale)?;
         let query = normalise_query(query)?;
         let year = check_year("year", year)?;
         let page = check_page(page)?;
@@ -219,6 +226,7 @@ impl CatalogService {
         page: u32,
         locale: &Locale,
     ) -> Result<Page<MovieSummary>, CatalogError> {
+        check_locale(locale)?;
         let page = check_page(page)?;
         let query = self.discover_query(filter, &locale.language).await?;
         let genre_ids: Vec<String> = query.genre_ids.iter().map(u32::to_string).collect();

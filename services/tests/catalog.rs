@@ -7,7 +7,7 @@ use std::time::Duration;
 use api_types::TrendingWindow;
 use emulator::{EmulatorConfig, FaultSettings, RunningEmulator};
 use services::cache::MemoryStore;
-use services::catalog::{CacheTtls, CatalogError, CatalogService, Locale};
+use services::catalog::{CacheTtls, CatalogError, CatalogService, Locale, MovieList};
 use services::tmdb::{Credential, TmdbClient, TmdbConfig};
 
 async fn emulator() -> RunningEmulator {
@@ -86,4 +86,127 @@ async fn an_outage_serves_stale_copies_and_fails_fast_without_one() {
     let error = catalog.trending(TrendingWindow::Day, 2, &Locale::default()).await.expect_err("nothing cached");
     assert!(matches!(error, CatalogError::Unavailable(_)), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_cold_requests_make_one_upstream_call() {
+    let emulator = emulator().await;
+    let catalog = Arc::new(catalog(&emulator, "secret", CacheTtls::default()));
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let catalog = catalog.clone();
+            tokio::spawn(async move { catalog.list(MovieList::Popular, 1, &Locale::default()).await })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.expect("joined").expect("list").results.len(), 20);
+    }
+    // One list call, plus one each for the image configuration and the genre names.
+    assert_eq!(emulator.emulator.requests_received(), 3);
+}
+
+#[tokio::test]
+async fn a_failing_upstream_gets_at_most_three_attempts_per_call() {
+    let emulator = emulator().await;
+    emulator.emulator.faults.set(FaultSettings { failure_rate: 1.0, ..FaultSettings::default() });
+    let catalog = catalog(&emulator, "secret", CacheTtls::default());
+    let error = catalog.list(MovieList::TopRated, 1, &Locale::default()).await.expect_err("fails");
+    assert!(matches!(error, CatalogError::Unavailable(_)), "{error:?}");
+    assert_eq!(emulator.emulator.requests_received(), 3);
+}
+
+#[tokio::test]
+async fn a_rate_limit_storm_is_waited_out_as_told_then_reported() {
+    let emulator = emulator().await;
+    emulator.emulator.faults.set(FaultSettings { rate_limit_rate: 1.0, retry_after_secs: 1, ..FaultSettings::default() });
+    let mut config = TmdbConfig::new(emulator.base_url(), Credential::ApiKey("secret".into()));
+    config.call_budget = Duration::from_secs(5);
+    let catalog = CatalogService::new(
+        Arc::new(TmdbClient::new(config).expect("client")),
+        Arc::new(MemoryStore::new(1 << 20)),
+        CacheTtls::default(),
+    );
+    let started = std::time::Instant::now();
+    let error = catalog.list(MovieList::Upcoming, 1, &Locale::default()).await.expect_err("rate limited");
+    assert!(matches!(error, CatalogError::Unavailable(_)), "{error:?}");
+    assert!(started.elapsed() >= Duration::from_secs(2), "waited Retry-After twice: {:?}", started.elapsed());
+    assert_eq!(emulator.emulator.requests_received(), 3);
+}
+
+#[tokio::test]
+async fn details_are_mapped_from_one_upstream_call() {
+    let emulator = emulator().await;
+    let catalog = catalog(&emulator, "secret", CacheTtls::default());
+    let hits = catalog.search("the dark knight", Some(2008), 1, &Locale::default()).await.expect("search");
+    let id = hits.results[0].id;
+    let before = emulator.emulator.requests_received();
+    let details = catalog.details(id, "en-US").await.expect("details");
+    assert_eq!(emulator.emulator.requests_received(), before + 1);
+    assert_eq!(details.movie.title, "The Dark Knight");
+    assert_eq!(details.directors, vec!["Christopher Nolan".to_owned()]);
+    assert_eq!(details.certification.as_deref(), Some("PG-13"));
+    assert_eq!(details.runtime, Some(152));
+    assert!(!details.recommendations.is_empty() && !details.similar.is_empty());
+    assert!(details.recommendations.iter().all(|m| m.id != id));
+}
+
+/// A Redis of the test's own, so stopping it disturbs no other test.
+struct OwnRedis {
+    port: u16,
+    process: tokio::process::Child,
+}
+
+impl OwnRedis {
+    async fn start(port: u16) -> Self {
+        let process = tokio::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("redis-server is installed (Debian package redis-server)");
+        for _ in 0..50 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                return Self { port, process };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("redis-server did not start on port {port}");
+    }
+
+    async fn stop(mut self) {
+        self.process.kill().await.expect("redis stops");
+    }
+}
+
+#[tokio::test]
+async fn redis_stopping_mid_run_fails_no_request_and_caching_resumes_when_it_returns() {
+    use services::cache::RedisStore;
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let redis = OwnRedis::start(port).await;
+    let emulator = emulator().await;
+    let mut config = TmdbConfig::new(emulator.base_url(), Credential::ApiKey("secret".into()));
+    config.min_backoff = Duration::from_millis(10);
+    let store = Arc::new(RedisStore::new(&format!("redis://127.0.0.1:{port}"), "t:").expect("url"));
+    let catalog = CatalogService::new(Arc::new(TmdbClient::new(config).expect("client")), store, CacheTtls::default());
+    let locale = Locale::default();
+
+    catalog.list(MovieList::Popular, 1, &locale).await.expect("cached in redis");
+    let warm = emulator.emulator.requests_received();
+    catalog.list(MovieList::Popular, 1, &locale).await.expect("hit");
+    assert_eq!(emulator.emulator.requests_received(), warm, "served from redis");
+
+    redis.stop().await;
+    for page in 1..=3 {
+        catalog.list(MovieList::Popular, page, &locale).await.expect("served without redis");
+    }
+    assert!(emulator.emulator.requests_received() > warm, "went upstream while redis was down");
+
+    let redis = OwnRedis::start(port).await;
+    // The store skips Redis for a moment after a failure; then it reconnects by itself.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    catalog.list(MovieList::Popular, 4, &locale).await.expect("cached again");
+    let after = emulator.emulator.requests_received();
+    catalog.list(MovieList::Popular, 4, &locale).await.expect("hit");
+    assert_eq!(emulator.emulator.requests_received(), after, "caching resumed without a restart");
+    redis.stop().await;
 }

@@ -144,12 +144,16 @@ impl TmdbClient {
             .retry(backoff)
             .sleep(tokio::time::sleep)
             .when(TmdbError::is_transient)
-            .adjust(move |error, delay| match error {
+            // `delay` is `None` once the attempts are used up: then nothing may retry.
+            .adjust(move |error, delay| match (error, delay) {
+                (_, None) => None,
                 // TMDb said when to come back: wait that long, unless it is longer than we
                 // are willing to make a user wait, in which case fail now.
-                TmdbError::RateLimited { retry_after: Some(wait) } => (*wait <= max_retry_after).then_some(*wait),
+                (TmdbError::RateLimited { retry_after: Some(wait) }, Some(_)) => {
+                    (*wait <= max_retry_after).then_some(*wait)
+                }
                 // Full jitter: anywhere between zero and the exponential delay.
-                _ => delay.map(|d| d.mul_f64(rand::random::<f64>())),
+                (_, Some(delay)) => Some(delay.mul_f64(rand::random::<f64>())),
             })
             .notify(|error, delay| tracing::warn!(%error, ?delay, path, "retrying TMDb call"));
         match tokio::time::timeout(self.config.call_budget, call).await {
