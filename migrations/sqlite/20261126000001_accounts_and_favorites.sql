@@ -1,11 +1,12 @@
 -- Accounts, favorites and refresh tokens (SQLite, the embedded default).
--- Ids are UUID text; times are RFC 3339 UTC text, as sqlx writes chrono values.
+-- Ids are UUID text. Times are UTC text written by the application (sqlx's chrono format),
+-- never by SQLite defaults, so they compare correctly as text.
 
 create table account (
     id            text not null primary key,
     email         text not null,
     password_hash text not null,
-    created_at    text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at    text not null,
     constraint account_email_not_blank check (length(trim(email)) > 0)
 );
 -- Emails are unique regardless of case (the application lowercases them too: SQLite's
@@ -19,7 +20,7 @@ create table favorite (
     title        text    not null,
     poster_path  text,
     release_year integer,
-    created_at   text    not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    created_at   text    not null,
     constraint favorite_pkey primary key (account_id, tmdb_id),
     constraint favorite_tmdb_id_positive check (tmdb_id > 0)
 );
@@ -33,7 +34,7 @@ create table refresh_token (
     -- Every token rotated from one sign-in shares a family; reuse of a spent token revokes it.
     family_id   text not null,
     account_id  text not null references account (id) on delete cascade,
-    issued_at   text not null default (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    issued_at   text not null,
     expires_at  text not null,
     used_at     text,
     revoked_at  text,

@@ -12,9 +12,13 @@ use api_types::{CastMember, DiscoverFilter, DiscoverSort, Genre, MovieDetails, M
 use crate::cache::{Cache, CacheStore, Ttl};
 pub use crate::tmdb::{Locale, MovieList, Relation};
 use crate::tmdb::{
-    Configuration, Credits, DiscoverQuery, GenreList, MovieDetails as TmdbMovieDetails, MovieListItem,
+    Configuration, DiscoverQuery, GenreList, MovieDetails as TmdbMovieDetails, MovieListItem,
     MovieListPage, TmdbClient, TmdbError, Video,
 };
+
+/// How long a decoded copy of a cached entry is reused in process before the shared store is
+/// read again. Catalog data changes slowly; a few seconds bounds how far instances can differ.
+const LOCAL_COPY_AGE: Duration = Duration::from_secs(10);
 
 /// TMDb serves at most 500 pages of any list.
 pub const MAX_PAGE: u32 = 500;
@@ -152,10 +156,10 @@ impl CatalogService {
         Self {
             tmdb,
             ttls,
-            lists: Cache::new(store.clone()),
-            details: Cache::new(store.clone()),
-            configuration: Cache::new(store.clone()),
-            genres: Cache::new(store),
+            lists: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
+            details: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
+            configuration: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 1),
+            genres: Cache::with_local_copies(store, LOCAL_COPY_AGE, 100),
         }
     }
 
@@ -181,7 +185,7 @@ impl CatalogService {
             .lists
             .get_or_fetch(&key, self.ttl(self.ttls.trending), || self.tmdb.trending_movies(window.as_str(), locale, page))
             .await?;
-        self.to_page(list, &locale.language).await
+        self.to_page(&list, &locale.language).await
     }
 
     /// Popular, top rated, now playing or upcoming.
@@ -193,7 +197,7 @@ impl CatalogService {
             .lists
             .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.movie_list(list, locale, page))
             .await?;
-        self.to_page(body, &locale.language).await
+        self.to_page(&body, &locale.language).await
     }
 
     pub async fn search(
@@ -217,7 +221,7 @@ impl CatalogService {
             .lists
             .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.search_movies(&query, year, locale, page))
             .await?;
-        self.to_page(body, &locale.language).await
+        self.to_page(&body, &locale.language).await
     }
 
     pub async fn discover(
@@ -244,7 +248,7 @@ impl CatalogService {
             .lists
             .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.discover_movies(&query, locale, page))
             .await?;
-        self.to_page(body, &locale.language).await
+        self.to_page(&body, &locale.language).await
     }
 
     /// Validates a discover filter and puts it in TMDb's terms.
@@ -306,7 +310,7 @@ impl CatalogService {
             .get_or_fetch(&key, self.ttl(self.ttls.details), || self.tmdb.movie_details(id, language))
             .await?;
         let mapper = self.mapper(language).await?;
-        Ok(mapper.details(details))
+        Ok(mapper.details(&details))
     }
 
     /// Recommendations for, or films similar to, one movie.
@@ -325,16 +329,16 @@ impl CatalogService {
             .lists
             .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.related_movies(id, relation, language, page))
             .await?;
-        self.to_page(body, language).await
+        self.to_page(&body, language).await
     }
 
     pub async fn genres(&self, language: &str) -> Result<Vec<Genre>, CatalogError> {
         let language = check_language(language)?;
         let list = self.genre_list(language).await?;
-        Ok(list.genres.into_iter().map(|g| Genre { id: g.id, name: g.name }).collect())
+        Ok(list.genres.iter().map(|g| Genre { id: g.id, name: g.name.clone() }).collect())
     }
 
-    async fn genre_list(&self, language: &str) -> Result<GenreList, CatalogError> {
+    async fn genre_list(&self, language: &str) -> Result<Arc<GenreList>, CatalogError> {
         let ttl = self.ttl(self.ttls.reference);
         Ok(self
             .genres
@@ -342,7 +346,7 @@ impl CatalogService {
             .await?)
     }
 
-    async fn to_page(&self, list: MovieListPage, language: &str) -> Result<Page<MovieSummary>, CatalogError> {
+    async fn to_page(&self, list: &MovieListPage, language: &str) -> Result<Page<MovieSummary>, CatalogError> {
         let mapper = self.mapper(language).await?;
         Ok(mapper.page(list))
     }
@@ -355,7 +359,7 @@ impl CatalogService {
             .get_or_fetch("tmdb:configuration", ttl, || self.tmdb.configuration())
             .await?;
         let genres = self.genre_list(language).await?;
-        Ok(Mapper::new(configuration, genres))
+        Ok(Mapper::new(&configuration, &genres))
     }
 }
 
@@ -372,8 +376,8 @@ struct Mapper {
 }
 
 impl Mapper {
-    fn new(configuration: Configuration, genres: GenreList) -> Self {
-        let images = configuration.images;
+    fn new(configuration: &Configuration, genres: &GenreList) -> Self {
+        let images = &configuration.images;
         let pick = |sizes: &[String], wanted: &str| {
             if sizes.iter().any(|s| s == wanted) { wanted.to_owned() } else { "original".to_owned() }
         };
@@ -382,11 +386,11 @@ impl Mapper {
             backdrop_size: pick(&images.backdrop_sizes, "w780"),
             profile_size: pick(&images.profile_sizes, "w185"),
             image_base: images.secure_base_url.trim_end_matches('/').to_owned(),
-            genre_names: genres.genres.into_iter().map(|g| (g.id, g.name)).collect(),
+            genre_names: genres.genres.iter().map(|g| (g.id, g.name.clone())).collect(),
         }
     }
 
-    fn page(&self, list: MovieListPage) -> Page<MovieSummary> {
+    fn page(&self, list: &MovieListPage) -> Page<MovieSummary> {
         Page {
             count: list.total_results,
             next: None,
@@ -397,52 +401,52 @@ impl Mapper {
         }
     }
 
-    fn details(&self, details: TmdbMovieDetails) -> MovieDetails {
+    fn details(&self, details: &TmdbMovieDetails) -> MovieDetails {
         const TOP_BILLED: usize = 10;
-        let credits = details.credits.unwrap_or(Credits { cast: vec![], crew: vec![] });
-        let mut cast = credits.cast;
+        let (cast, crew) = details.credits.as_ref().map(|c| (&c.cast[..], &c.crew[..])).unwrap_or_default();
+        let mut cast: Vec<_> = cast.iter().collect();
         cast.sort_by_key(|member| member.order.unwrap_or(u32::MAX));
         let cast = cast
             .into_iter()
             .take(TOP_BILLED)
             .map(|member| CastMember {
-                name: member.name,
-                character: member.character.filter(|c| !c.is_empty()),
+                name: member.name.clone(),
+                character: member.character.clone().filter(|c| !c.is_empty()),
                 profile_url: self.image(&self.profile_size, member.profile_path.as_deref()),
             })
             .collect();
-        let directors = credits.crew.into_iter().filter(|m| m.job == "Director").map(|m| m.name).collect();
-        let trailer = details.videos.and_then(|videos| {
-            let mut trailers: Vec<Video> =
-                videos.results.into_iter().filter(|v| v.site == "YouTube" && v.kind == "Trailer").collect();
+        let directors = crew.iter().filter(|m| m.job == "Director").map(|m| m.name.clone()).collect();
+        let trailer = details.videos.as_ref().and_then(|videos| {
+            let mut trailers: Vec<&Video> =
+                videos.results.iter().filter(|v| v.site == "YouTube" && v.kind == "Trailer").collect();
             // Official trailers first; otherwise TMDb's order.
             trailers.sort_by_key(|v| !v.official);
-            trailers.into_iter().next().map(|v| Trailer {
+            trailers.first().map(|v| Trailer {
                 url: format!("https://www.youtube.com/watch?v={}", v.key),
-                name: v.name,
-                key: v.key,
+                name: v.name.clone(),
+                key: v.key.clone(),
             })
         });
-        let certification = details.release_dates.and_then(|dates| {
+        let certification = details.release_dates.as_ref().and_then(|dates| {
             dates
                 .results
-                .into_iter()
+                .iter()
                 .find(|country| country.iso_3166_1 == "US")
-                .and_then(|us| us.release_dates.into_iter().map(|d| d.certification).find(|c| !c.is_empty()))
+                .and_then(|us| us.release_dates.iter().map(|d| &d.certification).find(|c| !c.is_empty()))
+                .cloned()
         });
-        let related = |list: Option<MovieListPage>| {
-            list.map(|l| l.results.iter().map(|item| self.summary(item)).collect()).unwrap_or_default()
+        let related = |list: &Option<MovieListPage>| {
+            list.as_ref().map(|l| l.results.iter().map(|item| self.summary(item)).collect()).unwrap_or_default()
         };
-        let genres = details.genres.iter().map(|g| g.name.clone()).collect();
         let release_date = details.release_date.clone().filter(|d| !d.is_empty());
         MovieDetails {
             movie: MovieSummary {
                 id: details.id,
-                title: details.title,
-                overview: details.overview,
+                title: details.title.clone(),
+                overview: details.overview.clone(),
                 year: year_of(release_date.as_deref()),
                 release_date,
-                genres,
+                genres: details.genres.iter().map(|g| g.name.clone()).collect(),
                 vote_average: details.vote_average,
                 vote_count: details.vote_count,
                 popularity: details.popularity,
@@ -450,13 +454,13 @@ impl Mapper {
                 backdrop_url: self.image(&self.backdrop_size, details.backdrop_path.as_deref()),
             },
             runtime: details.runtime.filter(|minutes| *minutes > 0),
-            tagline: details.tagline.filter(|t| !t.is_empty()),
+            tagline: details.tagline.clone().filter(|t| !t.is_empty()),
             cast,
             directors,
             trailer,
             certification,
-            recommendations: related(details.recommendations),
-            similar: related(details.similar),
+            recommendations: related(&details.recommendations),
+            similar: related(&details.similar),
         }
     }
 

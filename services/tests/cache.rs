@@ -38,7 +38,7 @@ async fn hit_after_miss(store: Arc<dyn CacheStore>) {
             })
             .await
             .expect("value");
-        assert_eq!(value, "v");
+        assert_eq!(*value, "v");
     }
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
@@ -62,7 +62,7 @@ async fn concurrent_misses_share_one_call(store: Arc<dyn CacheStore>) {
         })
         .collect();
     for task in tasks {
-        assert_eq!(task.await.expect("joined").expect("value"), 42);
+        assert_eq!(*task.await.expect("joined").expect("value"), 42);
     }
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
@@ -74,11 +74,11 @@ async fn stale_copy_served_when_upstream_fails(store: Arc<dyn CacheStore>) {
     tokio::time::sleep(Duration::from_millis(250)).await;
 
     let served = cache.get_or_fetch("k", short, || async { Err::<String, _>(Down) }).await;
-    assert_eq!(served.expect("stale copy"), "old");
+    assert_eq!(*served.expect("stale copy"), "old");
 
     // Once the upstream is back, the entry is refreshed.
     let fresh = cache.get_or_fetch("k", short, || async { Ok::<_, Down>("new".to_owned()) }).await;
-    assert_eq!(fresh.expect("refreshed"), "new");
+    assert_eq!(*fresh.expect("refreshed"), "new");
 }
 
 async fn expired_entries_are_fetched_again(store: Arc<dyn CacheStore>) {
@@ -96,7 +96,7 @@ async fn invalidation_forces_a_fetch(store: Arc<dyn CacheStore>) {
     cache.get_or_fetch("k", LONG, || async { Ok::<_, Down>(1) }).await.expect("stored");
     cache.invalidate("k").await;
     let value = cache.get_or_fetch("k", LONG, || async { Ok::<_, Down>(2) }).await.expect("refetched");
-    assert_eq!(value, 2);
+    assert_eq!(*value, 2);
 }
 
 macro_rules! for_both_stores {
@@ -127,6 +127,21 @@ async fn a_redis_outage_never_fails_a_request() {
     let cache: Cache<u32> = Cache::new(Arc::new(RedisStore::new(&url, "x:").expect("valid url")));
     for expected in 1..=3 {
         let value = cache.get_or_fetch("k", LONG, || async move { Ok::<_, Down>(expected) }).await;
-        assert_eq!(value.expect("served from upstream"), expected);
+        assert_eq!(*value.expect("served from upstream"), expected);
     }
+}
+
+#[tokio::test]
+async fn local_copies_serve_hot_keys_without_the_store_until_they_age_out() {
+    let store = memory_store();
+    let cache: Cache<u32> = Cache::with_local_copies(store.clone(), Duration::from_millis(200), 100);
+    cache.get_or_fetch("k", LONG, || async { Ok::<_, Down>(1) }).await.expect("stored");
+    // Gone from the store, yet served from the local copy, with no upstream call.
+    store.delete("k").await.expect("deleted");
+    let value = cache.get_or_fetch("k", LONG, || async { Err::<u32, _>(Down) }).await;
+    assert_eq!(*value.expect("local copy"), 1);
+    // Once the copy ages out, the store (now empty) decides: the upstream is asked again.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let value = cache.get_or_fetch("k", LONG, || async { Ok::<_, Down>(2) }).await;
+    assert_eq!(*value.expect("refetched"), 2);
 }

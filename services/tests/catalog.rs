@@ -152,7 +152,6 @@ async fn details_are_mapped_from_one_upstream_call() {
 
 /// A Redis of the test's own, so stopping it disturbs no other test.
 struct OwnRedis {
-    port: u16,
     process: tokio::process::Child,
 }
 
@@ -166,7 +165,7 @@ impl OwnRedis {
             .expect("redis-server is installed (Debian package redis-server)");
         for _ in 0..50 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                return Self { port, process };
+                return Self { process };
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -184,29 +183,38 @@ async fn redis_stopping_mid_run_fails_no_request_and_caching_resumes_when_it_ret
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let redis = OwnRedis::start(port).await;
     let emulator = emulator().await;
-    let mut config = TmdbConfig::new(emulator.base_url(), Credential::ApiKey("secret".into()));
-    config.min_backoff = Duration::from_millis(10);
-    let store = Arc::new(RedisStore::new(&format!("redis://127.0.0.1:{port}"), "t:").expect("url"));
-    let catalog = CatalogService::new(Arc::new(TmdbClient::new(config).expect("client")), store, CacheTtls::default());
+    // Two instances sharing one Redis: what one caches, the other reads without going upstream
+    // (each also keeps local copies, so only the other instance proves the entry is in Redis).
+    let instance = || {
+        let mut config = TmdbConfig::new(emulator.base_url(), Credential::ApiKey("secret".into()));
+        config.min_backoff = Duration::from_millis(10);
+        let store = Arc::new(RedisStore::new(&format!("redis://127.0.0.1:{port}"), "t:").expect("url"));
+        CatalogService::new(Arc::new(TmdbClient::new(config).expect("client")), store, CacheTtls::default())
+    };
+    let (a, b) = (instance(), instance());
     let locale = Locale::default();
 
-    catalog.list(MovieList::Popular, 1, &locale).await.expect("cached in redis");
+    a.list(MovieList::Popular, 1, &locale).await.expect("cached in redis");
     let warm = emulator.emulator.requests_received();
-    catalog.list(MovieList::Popular, 1, &locale).await.expect("hit");
-    assert_eq!(emulator.emulator.requests_received(), warm, "served from redis");
+    b.list(MovieList::Popular, 1, &locale).await.expect("read from redis");
+    assert_eq!(emulator.emulator.requests_received(), warm, "the other instance found it in redis");
 
     redis.stop().await;
-    for page in 1..=3 {
-        catalog.list(MovieList::Popular, page, &locale).await.expect("served without redis");
+    for page in 2..=4 {
+        a.list(MovieList::Popular, page, &locale).await.expect("served without redis");
     }
     assert!(emulator.emulator.requests_received() > warm, "went upstream while redis was down");
 
     let redis = OwnRedis::start(port).await;
-    // The store skips Redis for a moment after a failure; then it reconnects by itself.
+    // An instance finds out its connection died on its next command (a cache miss, served
+    // upstream), skips Redis for a moment, then connects afresh by itself.
+    for instance in [&a, &b] {
+        instance.list(MovieList::TopRated, 1, &locale).await.expect("served");
+    }
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    catalog.list(MovieList::Popular, 4, &locale).await.expect("cached again");
+    a.list(MovieList::Popular, 5, &locale).await.expect("cached again");
     let after = emulator.emulator.requests_received();
-    catalog.list(MovieList::Popular, 4, &locale).await.expect("hit");
+    b.list(MovieList::Popular, 5, &locale).await.expect("read from redis");
     assert_eq!(emulator.emulator.requests_received(), after, "caching resumed without a restart");
     redis.stop().await;
 }

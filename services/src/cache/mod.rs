@@ -64,6 +64,9 @@ fn jittered(ttl: Duration) -> Duration {
 /// key share the very value (or error) the one upstream call produced.
 pub struct Cache<T> {
     store: Arc<dyn CacheStore>,
+    /// Decoded copies of recently read entries, so hot keys skip the store round trip and the
+    /// JSON decoding. Kept for a short time only, so instances sharing a Redis converge.
+    local: Option<moka::future::Cache<String, Arc<Entry<Arc<T>>>>>,
     /// Coalesces concurrent misses: moka runs one init future per key and hands its result to
     /// every waiter. Entries are removed as soon as the flight lands; the store keeps the value.
     flights: moka::future::Cache<String, Arc<T>>,
@@ -71,35 +74,56 @@ pub struct Cache<T> {
 
 impl<T> Clone for Cache<T> {
     fn clone(&self) -> Self {
-        Self { store: self.store.clone(), flights: self.flights.clone() }
+        Self { store: self.store.clone(), local: self.local.clone(), flights: self.flights.clone() }
     }
 }
 
 impl<T> Cache<T>
 where
-    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
 {
+    /// Every read goes to the store: for values that must never be stale across instances.
     pub fn new(store: Arc<dyn CacheStore>) -> Self {
         let flights = moka::future::Cache::builder().time_to_live(Duration::from_secs(5)).build();
-        Self { store, flights }
+        Self { store, local: None, flights }
+    }
+
+    /// Also keeps decoded copies in process for up to `max_age`, at most `max_entries` of them.
+    pub fn with_local_copies(store: Arc<dyn CacheStore>, max_age: Duration, max_entries: u64) -> Self {
+        let local = moka::future::Cache::builder().time_to_live(max_age).max_capacity(max_entries).build();
+        Self { local: Some(local), ..Self::new(store) }
     }
 
     pub async fn invalidate(&self, key: &str) {
         if let Err(error) = self.store.delete(key).await {
             tracing::warn!(%error, key, "cache invalidation failed");
         }
+        if let Some(local) = &self.local {
+            local.invalidate(key).await;
+        }
         self.flights.invalidate(key).await;
     }
 
     /// The cached value for `key`, or `fetch`'s result stored for `ttl`.
-    pub async fn get_or_fetch<E, F, Fut>(&self, key: &str, ttl: Ttl, fetch: F) -> Result<T, E>
+    pub async fn get_or_fetch<E, F, Fut>(&self, key: &str, ttl: Ttl, fetch: F) -> Result<Arc<T>, E>
     where
         E: std::error::Error + Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
+        if let Some(local) = &self.local {
+            if let Some(entry) = local.get(key).await {
+                if entry.fresh_until_ms > now_ms() {
+                    return Ok(entry.value.clone());
+                }
+            }
+        }
         let stale = match self.read(key).await {
-            Some(entry) if entry.fresh_until_ms > now_ms() => return Ok(entry.value),
+            Some(entry) if entry.fresh_until_ms > now_ms() => {
+                let value = Arc::new(entry.value);
+                self.keep_local(key, entry.fresh_until_ms, &value).await;
+                return Ok(value);
+            }
             other => other,
         };
 
@@ -107,19 +131,28 @@ where
             .flights
             .try_get_with(key.to_owned(), async {
                 let value = fetch().await?;
-                self.write(key, &value, ttl).await;
-                Ok::<_, E>(Arc::new(value))
+                let fresh_until_ms = now_ms() + jittered(ttl.fresh).as_millis() as u64;
+                self.write(key, fresh_until_ms, &value, ttl).await;
+                let value = Arc::new(value);
+                self.keep_local(key, fresh_until_ms, &value).await;
+                Ok::<_, E>(value)
             })
             .await;
         self.flights.invalidate(key).await;
 
         match (flight, stale) {
-            (Ok(value), _) => Ok(T::clone(&value)),
+            (Ok(value), _) => Ok(value),
             (Err(error), Some(entry)) => {
                 tracing::warn!(%error, key, "upstream failed; serving a stale copy");
-                Ok(entry.value)
+                Ok(Arc::new(entry.value))
             }
             (Err(error), None) => Err(E::clone(&error)),
+        }
+    }
+
+    async fn keep_local(&self, key: &str, fresh_until_ms: u64, value: &Arc<T>) {
+        if let Some(local) = &self.local {
+            local.insert(key.to_owned(), Arc::new(Entry { fresh_until_ms, value: value.clone() })).await;
         }
     }
 
@@ -141,8 +174,8 @@ where
         }
     }
 
-    async fn write(&self, key: &str, value: &T, ttl: Ttl) {
-        let entry = Entry { fresh_until_ms: now_ms() + jittered(ttl.fresh).as_millis() as u64, value };
+    async fn write(&self, key: &str, fresh_until_ms: u64, value: &T, ttl: Ttl) {
+        let entry = Entry { fresh_until_ms, value };
         let bytes = match serde_json::to_vec(&entry) {
             Ok(bytes) => bytes,
             Err(error) => {

@@ -52,12 +52,18 @@ impl RedisStore {
                 *manager = Some(connection.clone());
                 Ok(connection)
             }
-            Err(error) => Err(self.failed(error)),
+            Err(error) => {
+                drop(manager);
+                Err(self.failed(error).await)
+            }
         }
     }
 
-    fn failed(&self, error: redis::RedisError) -> StoreError {
+    /// Pauses the store and drops the connection, so the first use after the pause connects
+    /// afresh instead of trying a connection that may be dead.
+    async fn failed(&self, error: redis::RedisError) -> StoreError {
         self.paused_until_ms.store(now_ms() + PAUSE_AFTER_FAILURE.as_millis() as u64, Ordering::Relaxed);
+        *self.manager.lock().await = None;
         StoreError(error.to_string())
     }
 
@@ -70,25 +76,37 @@ impl RedisStore {
 impl CacheStore for RedisStore {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let mut connection = self.connection().await?;
-        connection.get(self.key(key)).await.map_err(|e| self.failed(e))
+        match connection.get(self.key(key)).await {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.failed(error).await),
+        }
     }
 
     async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) -> Result<(), StoreError> {
         let mut connection = self.connection().await?;
         let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        connection.pset_ex(self.key(key), value, millis).await.map_err(|e| self.failed(e))
+        match connection.pset_ex(self.key(key), value, millis).await {
+            Ok(()) => Ok(()),
+            Err(error) => Err(self.failed(error).await),
+        }
     }
 
     async fn delete(&self, key: &str) -> Result<(), StoreError> {
         let mut connection = self.connection().await?;
-        connection.del(self.key(key)).await.map_err(|e| self.failed(e))
+        match connection.del::<_, ()>(self.key(key)).await {
+            Ok(()) => Ok(()),
+            Err(error) => Err(self.failed(error).await),
+        }
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
         // Readiness must see the real state, so it is not skipped while paused.
         self.paused_until_ms.store(0, Ordering::Relaxed);
         let mut connection = self.connection().await?;
-        redis::cmd("PING").query_async::<String>(&mut connection).await.map(|_| ()).map_err(|e| self.failed(e))
+        match redis::cmd("PING").query_async::<String>(&mut connection).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(self.failed(error).await),
+        }
     }
 
     fn kind(&self) -> &'static str {

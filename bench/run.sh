@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Cached-read benchmarks of the REST API with oha: requests/s and p50/p99 latency at 16 and
+# 64 connections, with the in-process cache and with Redis. Builds the release server, starts
+# it on a spare loopback port on embedded defaults (built-in emulator, SQLite), warms the keys,
+# then measures. Figures depend on the machine; the README's table names the one it ran on.
+#
+#   bench/run.sh                       # every target below, 10 s each
+#   DURATION=30s bench/run.sh trending # one target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/versions.env
+
+DURATION="${DURATION:-10s}"
+ADDR="${BENCH_ADDR:-127.0.0.1:3400}"
+REDIS_URL_FOR_BENCH="${BENCH_REDIS_URL:-redis://127.0.0.1:6379}"
+targets=("${@:-trending}")
+
+if [[ "$(oha --version 2>/dev/null || true)" != "oha $OHA_VERSION" ]]; then
+  echo "==> installing oha $OHA_VERSION"
+  cargo install oha --version "=$OHA_VERSION" --locked
+fi
+scripts/services.sh
+echo "==> building the release server"
+cargo build --release -p server --quiet
+
+path_of() {
+  case "$1" in
+    trending) echo "/api/movies/trending/" ;;
+    details) echo "/api/movies/1267/" ;;
+    search) echo "/api/movies/search/?q=star" ;;
+    *) echo "unknown target $1" >&2; exit 2 ;;
+  esac
+}
+
+server_pid=""
+data_dir="$(mktemp -d)"
+stop_server() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; fi
+  server_pid=""
+}
+trap 'stop_server; rm -rf "$data_dir"' EXIT
+
+start_server() { # cache: memory | redis
+  local extra=()
+  [[ "$1" == redis ]] && extra=(REDIS_URL="$REDIS_URL_FOR_BENCH")
+  env LEPTOS_SITE_ADDR="$ADDR" DATA_DIR="$data_dir" RUST_LOG=warn "${extra[@]}" \
+    target/release/server >"$data_dir/server-$1.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 50); do
+    curl -fsS "http://$ADDR/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "server did not start:" >&2; cat "$data_dir/server-$1.log" >&2; exit 1
+}
+
+printf '\n| target | cache | connections | requests/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|\n'
+for cache in memory redis; do
+  start_server "$cache"
+  for target in "${targets[@]}"; do
+    url="http://$ADDR$(path_of "$target")"
+    curl -fsS "$url" >/dev/null   # warm: the measured requests are cache hits
+    for connections in 16 64; do
+      REPORT="$(oha --no-tui --output-format json -z "$DURATION" -c "$connections" "$url")" \
+        python3 - "$target" "$cache" "$connections" <<'PY'
+import json, os, sys
+target, cache, connections = sys.argv[1:4]
+report = json.loads(os.environ["REPORT"])
+summary, pct = report["summary"], report["latencyPercentiles"]
+codes = report.get("statusCodeDistribution", {})
+# Requests still in flight when the duration ends are cut off by oha, not failed by the server.
+cut_off = {k: v for k, v in report.get("errorDistribution", {}).items() if "deadline" not in k}
+errors = sum(n for code, n in codes.items() if code != "200") + sum(cut_off.values())
+print(f"| {target} | {cache} | {connections} | {summary['requestsPerSec']:.0f} | {pct['p50']*1000:.2f} | {pct['p99']*1000:.2f} | {errors} |")
+PY
+    done
+  done
+  stop_server
+done
