@@ -53,25 +53,28 @@ start_server() { # cache: memory | redis
   echo "server did not start:" >&2; cat "$data_dir/server-$1.log" >&2; exit 1
 }
 
-printf '\n| target | cache | connections | requests/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|\n'
+printf '\n| target | cache | encoding | connections | requests/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|---|\n'
 for cache in memory redis; do
   start_server "$cache"
   for target in "${targets[@]}"; do
     url="http://$ADDR$(path_of "$target")"
     curl -fsS "$url" >/dev/null   # warm: the measured requests are cache hits
+    # identity: the server's own work; br: what a browser asks for (compression included).
+    for encoding in identity br; do
     for connections in 16 64; do
-      REPORT="$(oha --no-tui --output-format json -z "$DURATION" -c "$connections" "$url")" \
-        python3 - "$target" "$cache" "$connections" <<'PY'
+      REPORT="$(oha --no-tui --output-format json -z "$DURATION" -c "$connections" -H "accept-encoding: $encoding" "$url")" \
+        python3 - "$target" "$cache" "$encoding" "$connections" <<'PY'
 import json, os, sys
-target, cache, connections = sys.argv[1:4]
+target, cache, encoding, connections = sys.argv[1:5]
 report = json.loads(os.environ["REPORT"])
 summary, pct = report["summary"], report["latencyPercentiles"]
 codes = report.get("statusCodeDistribution", {})
 # Requests still in flight when the duration ends are cut off by oha, not failed by the server.
 cut_off = {k: v for k, v in report.get("errorDistribution", {}).items() if "deadline" not in k}
 errors = sum(n for code, n in codes.items() if code != "200") + sum(cut_off.values())
-print(f"| {target} | {cache} | {connections} | {summary['requestsPerSec']:.0f} | {pct['p50']*1000:.2f} | {pct['p99']*1000:.2f} | {errors} |")
+print(f"| {target} | {cache} | {encoding} | {connections} | {summary['requestsPerSec']:.0f} | {pct['p50']*1000:.2f} | {pct['p99']*1000:.2f} | {errors} |")
 PY
+    done
     done
   done
   stop_server

@@ -342,3 +342,24 @@ async fn an_upstream_outage_is_a_fast_503_unless_a_copy_is_cached() {
     let body: Value = serde_json::from_slice(&bytes).expect("json");
     assert_eq!(body["error"]["code"], "upstream_unavailable");
 }
+
+#[tokio::test]
+async fn catalog_responses_are_compressed_and_served_again_as_sent() {
+    let app = app().await;
+    let request = || {
+        Request::get("/api/movies/top-rated/").header("accept-encoding", "br").body(Body::empty()).expect("request")
+    };
+    let first = app.router.clone().oneshot(request()).await.expect("response");
+    assert_eq!(first.headers()["content-encoding"], "br");
+    let second = app.router.clone().oneshot(request()).await.expect("response");
+    assert_eq!(second.headers()["content-encoding"], "br");
+    assert!(second.headers().contains_key("x-request-id"), "each response still has its own request id");
+    assert_ne!(first.headers()["x-request-id"], second.headers()["x-request-id"]);
+    let first = first.into_body().collect().await.expect("body").to_bytes();
+    let second = second.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(first, second);
+    // A client that takes no compression gets plain JSON for the same URL.
+    let (status, body) = get(&app, "/api/movies/top-rated/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["page"], 1);
+}
