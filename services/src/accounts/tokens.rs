@@ -1,0 +1,169 @@
+//! Access tokens (short-lived JWTs, HS256 pinned, `iss`/`aud`/`sub`/`exp`/`nbf` all checked)
+//! and refresh tokens (random, opaque, stored only as a SHA-256 hash).
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+pub const ISSUER: &str = "nexus";
+pub const AUDIENCE: &str = "nexus-api";
+pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
+pub const REFRESH_TTL: Duration = Duration::from_secs(14 * 24 * 3600);
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    iss: String,
+    aud: String,
+    sub: String,
+    iat: i64,
+    nbf: i64,
+    exp: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("the access token has expired")]
+    Expired,
+    #[error("the access token is not valid")]
+    Invalid,
+    #[error("could not sign a token: {0}")]
+    Signing(String),
+}
+
+/// Signs and checks access tokens with one secret.
+#[derive(Clone)]
+pub struct AccessTokens {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl AccessTokens {
+    pub fn new(secret: &[u8]) -> Self {
+        // Only HS256: a token claiming `none` or another algorithm is refused outright.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        validation.validate_nbf = true;
+        validation.leeway = 5;
+        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+    }
+
+    /// A token for `account`, and when it expires.
+    pub fn issue(&self, account: Uuid, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>), TokenError> {
+        let expires = now + ACCESS_TTL;
+        let claims = Claims {
+            iss: ISSUER.to_owned(),
+            aud: AUDIENCE.to_owned(),
+            sub: account.to_string(),
+            iat: now.timestamp(),
+            nbf: now.timestamp(),
+            exp: expires.timestamp(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| TokenError::Signing(e.to_string()))?;
+        Ok((token, expires))
+    }
+
+    /// The account a valid token was issued to.
+    pub fn verify(&self, token: &str) -> Result<Uuid, TokenError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|error| {
+            match error.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            }
+        })?;
+        Uuid::parse_str(&data.claims.sub).map_err(|_| TokenError::Invalid)
+    }
+}
+
+/// A new refresh token: what the client keeps, and the hash the database keeps.
+pub fn new_refresh_token() -> (String, Vec<u8>) {
+    let bytes: [u8; 32] = rand::random();
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = hash_refresh_token(&token);
+    (token, hash)
+}
+
+pub fn hash_refresh_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens() -> AccessTokens {
+        AccessTokens::new(b"0123456789abcdef0123456789abcdef")
+    }
+
+    fn forge(claims: serde_json::Value, secret: &[u8], algorithm: Algorithm) -> String {
+        jsonwebtoken::encode(&Header::new(algorithm), &claims, &EncodingKey::from_secret(secret)).expect("signed")
+    }
+
+    fn claims(now: i64) -> serde_json::Value {
+        serde_json::json!({
+            "iss": ISSUER, "aud": AUDIENCE, "sub": Uuid::nil().to_string(),
+            "iat": now, "nbf": now, "exp": now + 60,
+        })
+    }
+
+    #[test]
+    fn issued_tokens_verify_and_expire_within_fifteen_minutes() {
+        let now = Utc::now();
+        let account = Uuid::new_v4();
+        let (token, expires) = tokens().issue(account, now).expect("issued");
+        assert_eq!(tokens().verify(&token), Ok(account));
+        assert!(expires - now <= chrono::Duration::minutes(15));
+    }
+
+    #[test]
+    fn expired_tampered_foreign_and_unsigned_tokens_are_refused() {
+        let now = Utc::now().timestamp();
+        let (old, _) = tokens().issue(Uuid::new_v4(), Utc::now() - chrono::Duration::hours(1)).expect("issued");
+        assert_eq!(tokens().verify(&old), Err(TokenError::Expired));
+
+        let (good, _) = tokens().issue(Uuid::new_v4(), Utc::now()).expect("issued");
+        let mut tampered = good.clone();
+        tampered.insert(good.len() / 2, 'x');
+        assert_eq!(tokens().verify(&tampered), Err(TokenError::Invalid));
+
+        let other_secret = forge(claims(now), b"another secret of thirty-two b!!", Algorithm::HS256);
+        assert_eq!(tokens().verify(&other_secret), Err(TokenError::Invalid));
+
+        let mut wrong_audience = claims(now);
+        wrong_audience["aud"] = "someone-else".into();
+        let token = forge(wrong_audience, b"0123456789abcdef0123456789abcdef", Algorithm::HS256);
+        assert_eq!(tokens().verify(&token), Err(TokenError::Invalid));
+
+        let mut not_yet = claims(now);
+        not_yet["nbf"] = (now + 3600).into();
+        not_yet["exp"] = (now + 7200).into();
+        let token = forge(not_yet, b"0123456789abcdef0123456789abcdef", Algorithm::HS256);
+        assert_eq!(tokens().verify(&token), Err(TokenError::Invalid));
+
+        let other_algorithm = forge(claims(now), b"0123456789abcdef0123456789abcdef", Algorithm::HS512);
+        assert_eq!(tokens().verify(&other_algorithm), Err(TokenError::Invalid));
+
+        // `alg: none`, no signature.
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(claims(now).to_string());
+        assert_eq!(tokens().verify(&format!("{header}.{payload}.")), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_stored_hashed() {
+        let (a, hash_a) = new_refresh_token();
+        let (b, _) = new_refresh_token();
+        assert_ne!(a, b);
+        assert_eq!(hash_a, hash_refresh_token(&a));
+        assert_eq!(hash_a.len(), 32);
+    }
+}
