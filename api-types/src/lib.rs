@@ -130,6 +130,46 @@ pub struct DiscoverFilter {
     pub sort: DiscoverSort,
 }
 
+/// A signed-in person, as the API shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// What signing in (or refreshing) returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPair {
+    /// A short-lived JWT for `Authorization: Bearer`.
+    pub access: String,
+    /// An opaque token, used once, for `/api/auth/token/refresh/`.
+    pub refresh: String,
+    pub token_type: String,
+    /// Seconds until `access` expires.
+    pub expires_in: u64,
+}
+
+/// What registering returns: the new user, already signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registered {
+    pub user: User,
+    #[serde(flatten)]
+    pub tokens: TokenPair,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh: String,
+}
+
 /// Time window of a trending list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -37,7 +37,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 
     let listener = TcpListener::bind(config.site_addr).await.map_err(StartError::Listen)?;
     tracing::info!(addr = %config.site_addr, "listening on http://{}", config.site_addr);
-    axum::serve(listener, router)
+    // The peer address feeds sign-in throttling.
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Listen)?;

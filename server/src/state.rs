@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
+use services::accounts::{AccountService, SignInLimits, store_for};
 use services::cache::{CacheStore, MemoryStore, RedisStore};
 use services::catalog::CatalogService;
 use services::db::Database;
@@ -19,6 +20,7 @@ const MEMORY_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub catalog: Arc<CatalogService>,
+    pub accounts: Arc<AccountService>,
     pub cache: Arc<dyn CacheStore>,
     pub db: Database,
     pub public_url: Arc<str>,
@@ -53,8 +55,8 @@ pub struct Started {
 pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Started, StartError> {
     let public_url = config.public_url()?;
     std::fs::create_dir_all(&config.data_dir).map_err(StartError::DataDir)?;
-    // Checked now so a production server without a secret never starts.
-    let _jwt_secret = config.jwt_secret()?;
+    // Checked before anything else, so a production server without a secret never starts.
+    let jwt_secret = config.jwt_secret()?;
 
     let db = Database::connect_lazy(&config.database_url())?;
     db.migrate().await?;
@@ -70,9 +72,12 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     let tmdb = Arc::new(TmdbClient::new(upstream.tmdb.clone())?);
     let catalog = Arc::new(CatalogService::new(tmdb, cache.clone(), config.cache_ttls()));
 
+    let accounts = Arc::new(AccountService::new(store_for(&db), jwt_secret.as_bytes(), SignInLimits::default()));
+
     let state = AppState {
         leptos_options,
         catalog,
+        accounts,
         cache,
         db,
         public_url: public_url.into(),

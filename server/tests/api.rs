@@ -1,65 +1,14 @@
 //! The REST API and operational endpoints through the real router, with the built-in
 //! emulator behind the real TMDb client, an in-process cache and a temporary SQLite file.
 
-use axum::Router;
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use common::{app, app_with, get};
 use http_body_util::BodyExt;
 use serde_json::Value;
-use server::config::Config;
-use server::state::{self, Started};
 use tower::ServiceExt;
-
-struct TestApp {
-    router: Router,
-    _started: Started,
-    _data_dir: tempdir::TempDir,
-}
-
-mod tempdir {
-    /// A folder removed when dropped.
-    pub struct TempDir(pub std::path::PathBuf);
-    impl TempDir {
-        pub fn new() -> Self {
-            let path = std::env::temp_dir().join(format!("nexus-test-{}", rand::random::<u64>()));
-            std::fs::create_dir_all(&path).expect("temp dir");
-            Self(path)
-        }
-    }
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-async fn app_with(args: &[&str]) -> TestApp {
-    let data_dir = tempdir::TempDir::new();
-    let data = data_dir.0.to_str().expect("utf-8").to_owned();
-    let mut argv = vec!["server", "--data-dir", &data, "--public-url", "http://hub.test"];
-    argv.extend_from_slice(args);
-    let config = <Config as clap::Parser>::try_parse_from(argv).expect("config");
-    let started = state::build(&config, server::leptos_options(&config)).await.expect("state");
-    let router = server::http::router(started.state.clone());
-    TestApp { router, _started: started, _data_dir: data_dir }
-}
-
-async fn app() -> TestApp {
-    app_with(&[]).await
-}
-
-async fn get(app: &TestApp, uri: &str) -> (StatusCode, Value) {
-    let response = app
-        .router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let status = response.status();
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, body)
-}
 
 #[tokio::test]
 async fn trending_answers_the_list_shape_with_and_without_the_slash() {

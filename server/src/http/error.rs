@@ -5,18 +5,64 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use services::accounts::AuthError;
 use services::catalog::CatalogError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("invalid parameter `{parameter}`: {message}")]
     InvalidParameter { parameter: String, message: String },
+    /// The body parsed, but a field's value is refused.
+    #[error("invalid field `{field}`: {message}")]
+    InvalidField { field: &'static str, message: String },
+    #[error("malformed body: {message}")]
+    MalformedBody { message: String, status: u16 },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unauthorized: {message}")]
+    Unauthorized { message: &'static str },
+    #[error("conflict: {message}")]
+    Conflict { message: &'static str },
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("not found")]
     NotFound,
     #[error("upstream unavailable")]
     Unavailable,
+    #[error("database unavailable")]
+    DatabaseUnavailable,
     #[error("upstream misconfigured")]
     BadGateway,
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<AuthError> for ApiError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::InvalidEmail => Self::InvalidField { field: "email", message: error.to_string() },
+            AuthError::WeakPassword(_) => Self::InvalidField { field: "password", message: error.to_string() },
+            AuthError::EmailTaken => Self::Conflict { message: "that email address already has an account" },
+            AuthError::InvalidCredentials => Self::Unauthorized { message: "invalid email or password" },
+            AuthError::InvalidRefreshToken => {
+                Self::Unauthorized { message: "the refresh token is invalid, expired or already used" }
+            }
+            AuthError::InvalidAccessToken(_) => Self::Unauthorized { message: "the access token is invalid or expired" },
+            AuthError::Throttled { retry_after } => {
+                Self::TooManyRequests { retry_after_secs: retry_after.as_secs_f64().ceil().max(1.0) as u64 }
+            }
+            AuthError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "account store unavailable");
+                Self::DatabaseUnavailable
+            }
+            AuthError::Internal(cause) => {
+                tracing::error!(error = %cause, "accounts failed");
+                Self::Internal
+            }
+        }
+    }
 }
 
 impl ApiError {
@@ -51,6 +97,44 @@ impl IntoResponse for ApiError {
                 format!("Invalid value for `{parameter}`: {message}."),
                 Some(json!({ "parameter": parameter })),
             ),
+            Self::InvalidField { field, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                format!("Check `{field}`: {message}."),
+                Some(json!({ "fields": { *field: message } })),
+            ),
+            Self::MalformedBody { message, status } => (
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
+                "malformed_body",
+                format!("The request body could not be read: {message}"),
+                None,
+            ),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with `Content-Type: application/json`.".into(),
+                None,
+            ),
+            Self::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large.".into(), None)
+            }
+            Self::Unauthorized { message } => (StatusCode::UNAUTHORIZED, "unauthorized", format!("{message}."), None),
+            Self::Conflict { message } => (StatusCode::CONFLICT, "conflict", format!("{message}."), None),
+            Self::TooManyRequests { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                format!("Too many attempts. Try again in {retry_after_secs} seconds."),
+                None,
+            ),
+            Self::DatabaseUnavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "Accounts are unavailable right now. Try again shortly.".into(),
+                None,
+            ),
+            Self::Internal => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.".into(), None)
+            }
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "Nothing exists at this address.".into(), None),
             Self::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -70,8 +154,21 @@ impl IntoResponse for ApiError {
             error["details"] = details;
         }
         let mut response = (status, Json(json!({ "error": error }))).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        let headers = response.headers_mut();
+        match self {
+            Self::TooManyRequests { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            Self::Unavailable | Self::DatabaseUnavailable => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            Self::Unauthorized { .. } => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(r#"Bearer realm="nexus", error="invalid_token""#),
+                );
+            }
+            _ => {}
         }
         response
     }

@@ -2,8 +2,10 @@
 //! images when it serves, and the Leptos UI with its server functions. Each REST module owns
 //! its `router()`; they are merged here, once.
 
+mod auth;
 mod catalog;
 mod error;
+mod extract;
 mod microcache;
 mod ops;
 mod pagination;
@@ -48,6 +50,7 @@ pub fn router(state: AppState) -> Router {
 
     let mut router = Router::new()
         .merge(catalog)
+        .merge(auth::router())
         .merge(ops::router())
         // Unknown API paths answer in the API's error shape, not with the UI's 404 page.
         .route("/api", any(|| async { ApiError::NotFound }))

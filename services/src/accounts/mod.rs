@@ -3,6 +3,7 @@
 
 pub mod password;
 mod postgres;
+mod service;
 mod sqlite;
 pub mod store;
 pub mod tokens;
@@ -10,6 +11,7 @@ pub mod tokens;
 use std::sync::Arc;
 
 pub use postgres::PgAccountStore;
+pub use service::{AccountService, AuthError, Session, SignInLimits, normalise_email};
 pub use sqlite::SqliteAccountStore;
 pub use store::{AccountStore, StoreError};
 

@@ -1,0 +1,74 @@
+//! Extractors that answer in the API's error shape: JSON bodies, the bearer account, and the
+//! client's address.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use super::error::ApiError;
+use crate::state::AppState;
+
+/// `Json<T>` whose rejections are API errors: 400 for malformed JSON, 415 for another
+/// content type, 422 for a body of the wrong shape, 413 past the size limit.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
+                JsonRejection::JsonDataError(error) => ApiError::MalformedBody { message: error.body_text(), status: 422 },
+                JsonRejection::JsonSyntaxError(error) => ApiError::MalformedBody { message: error.body_text(), status: 400 },
+                JsonRejection::BytesRejection(_) => ApiError::PayloadTooLarge,
+                other => ApiError::MalformedBody { message: other.body_text(), status: 400 },
+            }),
+        }
+    }
+}
+
+/// The account named by a valid `Authorization: Bearer` access token.
+pub struct BearerAccount(pub Uuid);
+
+impl<S> FromRequestParts<S> for BearerAccount
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .ok_or(ApiError::Unauthorized { message: "sign in: send `Authorization: Bearer <access token>`" })?;
+        let account = state
+            .accounts
+            .authenticate(token.trim())
+            .map_err(|_| ApiError::Unauthorized { message: "the access token is invalid or expired" })?;
+        Ok(Self(account))
+    }
+}
+
+/// The peer address, for throttling; "unknown" when the server was not given it (tests).
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
+        Ok(Self(addr.unwrap_or_else(|| "unknown".to_owned())))
+    }
+}

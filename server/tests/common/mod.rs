@@ -1,0 +1,84 @@
+//! What every router test needs: the app on embedded defaults (the built-in emulator behind
+//! the real TMDb client, an in-process cache, a temporary SQLite file), and request helpers.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use server::config::Config;
+use server::state::{self, Started};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub _started: Started,
+    _data_dir: tempdir::TempDir,
+}
+
+mod tempdir {
+    /// A folder removed when dropped.
+    pub struct TempDir(pub std::path::PathBuf);
+    impl TempDir {
+        pub fn new() -> Self {
+            let path = std::env::temp_dir().join(format!("nexus-test-{}", rand::random::<u64>()));
+            std::fs::create_dir_all(&path).expect("temp dir");
+            Self(path)
+        }
+    }
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+pub async fn app_with(args: &[&str]) -> TestApp {
+    let data_dir = tempdir::TempDir::new();
+    let data = data_dir.0.to_str().expect("utf-8").to_owned();
+    let mut argv = vec!["server", "--data-dir", &data, "--public-url", "http://hub.test"];
+    argv.extend_from_slice(args);
+    let config = <Config as clap::Parser>::try_parse_from(argv).expect("config");
+    let started = state::build(&config, server::leptos_options(&config)).await.expect("state");
+    let router = server::http::router(started.state.clone());
+    TestApp { router, _started: started, _data_dir: data_dir }
+}
+
+pub async fn app() -> TestApp {
+    app_with(&[]).await
+}
+
+pub async fn get(app: &TestApp, uri: &str) -> (StatusCode, Value) {
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, body)
+}
+
+pub async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let response = app.router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+pub async fn post_json(app: &TestApp, uri: &str, body: Value) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let request = Request::post(uri)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    send(app, request).await
+}
+
+pub async fn get_with_token(app: &TestApp, uri: &str, token: &str) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let request = Request::get(uri).header("authorization", format!("Bearer {token}")).body(Body::empty()).expect("request");
+    send(app, request).await
+}

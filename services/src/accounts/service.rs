@@ -1,0 +1,219 @@
+//! Registration, sign-in, token refresh with rotation, sign-out: the rules, in one place for
+//! the REST API and the UI alike.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use uuid::Uuid;
+
+use super::password::{self, PasswordRejected};
+use super::store::{Account, AccountStore, NewRefreshToken, RefreshUse, StoreError};
+use super::tokens::{self, AccessTokens, REFRESH_TTL, TokenError};
+
+/// What a client keeps after signing in.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access: String,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh: String,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("enter a valid email address")]
+    InvalidEmail,
+    #[error("password {0}")]
+    WeakPassword(PasswordRejected),
+    #[error("that email address already has an account")]
+    EmailTaken,
+    /// One message for unknown emails and wrong passwords alike.
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    #[error("the refresh token is invalid, expired or already used")]
+    InvalidRefreshToken,
+    #[error("{0}")]
+    InvalidAccessToken(TokenError),
+    #[error("too many attempts; try again in {} seconds", .retry_after.as_secs().max(1))]
+    Throttled { retry_after: Duration },
+    #[error("the account store is unavailable")]
+    Unavailable(#[source] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AuthError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::EmailTaken => Self::EmailTaken,
+            StoreError::Unavailable(_) => Self::Unavailable(error),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<password::HashError> for AuthError {
+    fn from(error: password::HashError) -> Self {
+        Self::Internal(error.to_string())
+    }
+}
+
+/// Trimmed and lowercased, if it looks like an address at all.
+pub fn normalise_email(email: &str) -> Result<String, AuthError> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        });
+    if valid { Ok(email) } else { Err(AuthError::InvalidEmail) }
+}
+
+/// Sign-in attempts allowed per client address and per account.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInLimits {
+    pub per_address_per_minute: NonZeroU32,
+    pub per_account_per_minute: NonZeroU32,
+}
+
+impl Default for SignInLimits {
+    fn default() -> Self {
+        Self {
+            per_address_per_minute: NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN),
+            per_account_per_minute: NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
+        }
+    }
+}
+
+pub struct AccountService {
+    store: Arc<dyn AccountStore>,
+    tokens: AccessTokens,
+    by_address: DefaultKeyedRateLimiter<String>,
+    by_account: DefaultKeyedRateLimiter<String>,
+}
+
+impl AccountService {
+    pub fn new(store: Arc<dyn AccountStore>, jwt_secret: &[u8], limits: SignInLimits) -> Self {
+        Self {
+            store,
+            tokens: AccessTokens::new(jwt_secret),
+            by_address: RateLimiter::keyed(Quota::per_minute(limits.per_address_per_minute)),
+            by_account: RateLimiter::keyed(Quota::per_minute(limits.per_account_per_minute)),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn AccountStore> {
+        &self.store
+    }
+
+    pub async fn register(&self, email: &str, password: &str) -> Result<(Account, Session), AuthError> {
+        let email = normalise_email(email)?;
+        password::check_new(password).map_err(AuthError::WeakPassword)?;
+        let hash = password::hash(password.to_owned()).await?;
+        let account = self.store.create_account(&email, &hash, Utc::now()).await?;
+        tracing::info!(account = %account.id, "account registered");
+        let session = self.start_session(account.id, Uuid::new_v4()).await?;
+        Ok((account, session))
+    }
+
+    /// `client` is the caller's address, for throttling.
+    pub async fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<(Account, Session), AuthError> {
+        let email = normalise_email(email).map_err(|_| AuthError::InvalidCredentials)?;
+        self.throttle(client, &email)?;
+        let credentials = self.store.credentials_by_email(&email).await?;
+        let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+        // Verified even when there is no account, so both cases take the same time.
+        let matches = password::verify(password.to_owned(), hash).await?;
+        match credentials {
+            Some(credentials) if matches => {
+                let session = self.start_session(credentials.account.id, Uuid::new_v4()).await?;
+                Ok((credentials.account, session))
+            }
+            _ => Err(AuthError::InvalidCredentials),
+        }
+    }
+
+    fn throttle(&self, client: &str, email: &str) -> Result<(), AuthError> {
+        let clock = governor::clock::DefaultClock::default();
+        for (limiter, key) in [(&self.by_address, client), (&self.by_account, email)] {
+            if let Err(not_until) = limiter.check_key(&key.to_owned()) {
+                use governor::clock::Clock;
+                let retry_after = not_until.wait_time_from(clock.now());
+                tracing::warn!(client, "sign-in throttled");
+                return Err(AuthError::Throttled { retry_after });
+            }
+        }
+        Ok(())
+    }
+
+    /// Spends a refresh token for a new pair. Presenting a spent token again revokes its
+    /// whole family: whoever holds a copy, thief or owner, must sign in again.
+    pub async fn refresh(&self, refresh: &str) -> Result<Session, AuthError> {
+        let hash = tokens::hash_refresh_token(refresh);
+        match self.store.use_refresh_token(&hash, Utc::now()).await? {
+            RefreshUse::Spent { account, family } => self.start_session(account, family).await,
+            RefreshUse::Reused { account, family } => {
+                tracing::warn!(%account, %family, "refresh token reused: revoking its family");
+                self.store.revoke_refresh_family(family, Utc::now()).await?;
+                Err(AuthError::InvalidRefreshToken)
+            }
+            RefreshUse::Expired | RefreshUse::Revoked | RefreshUse::Unknown => Err(AuthError::InvalidRefreshToken),
+        }
+    }
+
+    /// Revokes the family of `refresh`; unknown tokens are ignored (signing out twice is fine).
+    pub async fn sign_out(&self, refresh: &str) -> Result<(), AuthError> {
+        let hash = tokens::hash_refresh_token(refresh);
+        let family = match self.store.use_refresh_token(&hash, Utc::now()).await? {
+            RefreshUse::Spent { family, .. } | RefreshUse::Reused { family, .. } => family,
+            RefreshUse::Expired | RefreshUse::Revoked | RefreshUse::Unknown => return Ok(()),
+        };
+        self.store.revoke_refresh_family(family, Utc::now()).await?;
+        Ok(())
+    }
+
+    /// The account an access token was issued to.
+    pub fn authenticate(&self, access: &str) -> Result<Uuid, AuthError> {
+        self.tokens.verify(access).map_err(AuthError::InvalidAccessToken)
+    }
+
+    pub async fn account(&self, id: Uuid) -> Result<Account, AuthError> {
+        // A valid token for a deleted account is as good as an invalid one.
+        self.store.account(id).await?.ok_or(AuthError::InvalidAccessToken(TokenError::Invalid))
+    }
+
+    async fn start_session(&self, account: Uuid, family: Uuid) -> Result<Session, AuthError> {
+        let now = Utc::now();
+        let (access, access_expires_at) =
+            self.tokens.issue(account, now).map_err(|e| AuthError::Internal(e.to_string()))?;
+        let (refresh, hash) = tokens::new_refresh_token();
+        let refresh_expires_at = now + REFRESH_TTL;
+        self.store
+            .save_refresh_token(&NewRefreshToken {
+                id: Uuid::new_v4(),
+                hash,
+                family,
+                account,
+                issued_at: now,
+                expires_at: refresh_expires_at,
+            })
+            .await?;
+        Ok(Session { access, access_expires_at, refresh, refresh_expires_at })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_lowercased_and_checked() {
+        assert_eq!(normalise_email("  Ada@Example.COM ").ok().as_deref(), Some("ada@example.com"));
+        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a da@example.com", "a@b@c.com", "ada@.com"] {
+            assert!(normalise_email(bad).is_err(), "{bad}");
+        }
+    }
+}
