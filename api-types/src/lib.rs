@@ -130,6 +130,23 @@ pub struct DiscoverFilter {
     pub sort: DiscoverSort,
 }
 
+/// A movie in someone's favorites, from the snapshot taken when it was added.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FavoriteMovie {
+    /// The TMDb id, as everywhere else.
+    pub id: u64,
+    pub title: String,
+    pub year: Option<i32>,
+    pub poster_url: Option<String>,
+    /// RFC 3339.
+    pub added_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddFavorite {
+    pub tmdb_id: u64,
+}
+
 /// A signed-in person, as the API shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {

@@ -8,6 +8,7 @@ use services::accounts::{AccountService, SignInLimits, store_for};
 use services::cache::{CacheStore, MemoryStore, RedisStore};
 use services::catalog::CatalogService;
 use services::db::Database;
+use services::favorites::FavoritesService;
 use services::tmdb::TmdbClient;
 
 use crate::config::Config;
@@ -21,6 +22,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub catalog: Arc<CatalogService>,
     pub accounts: Arc<AccountService>,
+    pub favorites: Arc<FavoritesService>,
     pub cache: Arc<dyn CacheStore>,
     pub db: Database,
     pub public_url: Arc<str>,
@@ -72,12 +74,15 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     let tmdb = Arc::new(TmdbClient::new(upstream.tmdb.clone())?);
     let catalog = Arc::new(CatalogService::new(tmdb, cache.clone(), config.cache_ttls()));
 
-    let accounts = Arc::new(AccountService::new(store_for(&db), jwt_secret.as_bytes(), SignInLimits::default()));
+    let account_store = store_for(&db);
+    let accounts = Arc::new(AccountService::new(account_store.clone(), jwt_secret.as_bytes(), SignInLimits::default()));
+    let favorites = Arc::new(FavoritesService::new(account_store, catalog.clone()));
 
     let state = AppState {
         leptos_options,
         catalog,
         accounts,
+        favorites,
         cache,
         db,
         public_url: public_url.into(),

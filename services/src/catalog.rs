@@ -313,6 +313,25 @@ impl CatalogService {
         Ok(mapper.details(&details))
     }
 
+    /// What a favorite keeps of a movie, so lists need no upstream call: title, poster path
+    /// (resolved to a URL when shown, with the image configuration of the day) and year.
+    pub async fn snapshot(&self, id: u64) -> Result<(String, Option<String>, Option<i32>), CatalogError> {
+        let id = check_id(id)?;
+        let key = format!("tmdb:movie:{id}:{DEFAULT_LANGUAGE}");
+        let details = self
+            .details
+            .get_or_fetch(&key, self.ttl(self.ttls.details), || self.tmdb.movie_details(id, DEFAULT_LANGUAGE))
+            .await?;
+        let year = year_of(details.release_date.as_deref().filter(|d| !d.is_empty()));
+        Ok((details.title.clone(), details.poster_path.clone().filter(|p| !p.is_empty()), year))
+    }
+
+    /// A poster URL for a stored poster path.
+    pub async fn poster_url(&self, path: Option<&str>) -> Result<Option<String>, CatalogError> {
+        let mapper = self.mapper(DEFAULT_LANGUAGE).await?;
+        Ok(mapper.image(&mapper.poster_size, path))
+    }
+
     /// Recommendations for, or films similar to, one movie.
     pub async fn related(
         &self,

@@ -5,4 +5,5 @@ pub mod accounts;
 pub mod cache;
 pub mod catalog;
 pub mod db;
+pub mod favorites;
 pub mod tmdb;

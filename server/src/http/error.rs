@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use services::accounts::AuthError;
 use services::catalog::CatalogError;
+use services::favorites::FavoritesError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -37,6 +38,17 @@ pub enum ApiError {
     BadGateway,
     #[error("internal error")]
     Internal,
+}
+
+impl From<FavoritesError> for ApiError {
+    fn from(error: FavoritesError) -> Self {
+        match error {
+            FavoritesError::InvalidInput { parameter, message } => Self::invalid(parameter, message),
+            FavoritesError::UnknownMovie | FavoritesError::NotFound => Self::NotFound,
+            FavoritesError::Catalog(cause) => cause.into(),
+            FavoritesError::Store(cause) => AuthError::from(cause).into(),
+        }
+    }
 }
 
 impl From<AuthError> for ApiError {

@@ -6,6 +6,7 @@ mod auth;
 mod catalog;
 mod error;
 mod extract;
+mod favorites;
 mod microcache;
 mod ops;
 mod pagination;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(catalog)
         .merge(auth::router())
+        .merge(favorites::router())
         .merge(ops::router())
         // Unknown API paths answer in the API's error shape, not with the UI's 404 page.
         .route("/api", any(|| async { ApiError::NotFound }))

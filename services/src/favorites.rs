@@ -1,0 +1,103 @@
+//! Favorites: a signed-in user's movies, each with a snapshot of what lists show.
+
+use std::sync::Arc;
+
+use api_types::{FavoriteMovie, Page};
+use chrono::Utc;
+use uuid::Uuid;
+
+use crate::accounts::store::{Favorite, NewFavorite};
+use crate::accounts::{AccountStore, StoreError};
+use crate::catalog::{CatalogError, CatalogService};
+
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FavoritesError {
+    #[error("invalid {parameter}: {message}")]
+    InvalidInput { parameter: &'static str, message: String },
+    #[error("no such movie")]
+    UnknownMovie,
+    #[error("not in favorites")]
+    NotFound,
+    #[error(transparent)]
+    Catalog(CatalogError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<CatalogError> for FavoritesError {
+    fn from(error: CatalogError) -> Self {
+        match error {
+            CatalogError::NotFound => Self::UnknownMovie,
+            other => Self::Catalog(other),
+        }
+    }
+}
+
+pub struct FavoritesService {
+    store: Arc<dyn AccountStore>,
+    catalog: Arc<CatalogService>,
+}
+
+impl FavoritesService {
+    pub fn new(store: Arc<dyn AccountStore>, catalog: Arc<CatalogService>) -> Self {
+        Self { store, catalog }
+    }
+
+    /// Adds a movie once; `true` when this call added it. Unknown movies are refused.
+    pub async fn add(&self, account: Uuid, tmdb_id: u64) -> Result<(FavoriteMovie, bool), FavoritesError> {
+        if tmdb_id == 0 {
+            return Err(FavoritesError::InvalidInput { parameter: "tmdb_id", message: "must be a positive whole number".into() });
+        }
+        if let Some(existing) = self.store.favorite(account, tmdb_id).await? {
+            return Ok((self.view(existing).await?, false));
+        }
+        let (title, poster_path, release_year) = self.catalog.snapshot(tmdb_id).await?;
+        let new = NewFavorite { tmdb_id, title, poster_path, release_year };
+        let (favorite, created) = self.store.add_favorite(account, &new, Utc::now()).await?;
+        Ok((self.view(favorite).await?, created))
+    }
+
+    pub async fn list(&self, account: Uuid, page: u32, page_size: u32) -> Result<Page<FavoriteMovie>, FavoritesError> {
+        if page == 0 {
+            return Err(FavoritesError::InvalidInput { parameter: "page", message: "must be 1 or more".into() });
+        }
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(FavoritesError::InvalidInput {
+                parameter: "page_size",
+                message: format!("must be between 1 and {MAX_PAGE_SIZE}"),
+            });
+        }
+        let offset = u64::from(page - 1) * u64::from(page_size);
+        let (favorites, total) = self.store.favorites(account, offset, u64::from(page_size)).await?;
+        let mut results = Vec::with_capacity(favorites.len());
+        for favorite in favorites {
+            results.push(self.view(favorite).await?);
+        }
+        let total_pages = u32::try_from(total.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX).max(1);
+        Ok(Page { count: total, next: None, previous: None, page, total_pages, results })
+    }
+
+    pub async fn get(&self, account: Uuid, tmdb_id: u64) -> Result<FavoriteMovie, FavoritesError> {
+        let favorite = self.store.favorite(account, tmdb_id).await?.ok_or(FavoritesError::NotFound)?;
+        self.view(favorite).await
+    }
+
+    pub async fn remove(&self, account: Uuid, tmdb_id: u64) -> Result<(), FavoritesError> {
+        if self.store.remove_favorite(account, tmdb_id).await? { Ok(()) } else { Err(FavoritesError::NotFound) }
+    }
+
+    async fn view(&self, favorite: Favorite) -> Result<FavoriteMovie, FavoritesError> {
+        // The image configuration is cached for a day: this needs no upstream call.
+        let poster_url = self.catalog.poster_url(favorite.poster_path.as_deref()).await?;
+        Ok(FavoriteMovie {
+            id: favorite.tmdb_id,
+            title: favorite.title,
+            year: favorite.release_year,
+            poster_url,
+            added_at: favorite.created_at.to_rfc3339(),
+        })
+    }
+}
