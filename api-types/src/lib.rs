@@ -147,6 +147,31 @@ pub struct AddFavorite {
     pub tmdb_id: u64,
 }
 
+/// A movie recommended to someone, and which of their favorites led to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    #[serde(flatten)]
+    pub movie: MovieSummary,
+    /// Titles of the favorites that point to this movie, strongest first; empty for trending.
+    pub because: Vec<String>,
+}
+
+/// Where "For you" came from: the user's favorites, or trending while they have none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecommendationSource {
+    Favorites,
+    Trending,
+}
+
+/// One page of "For you": the list shape, plus where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForYouPage {
+    #[serde(flatten)]
+    pub page: Page<Recommendation>,
+    pub based_on: RecommendationSource,
+}
+
 /// A signed-in person, as the API shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {

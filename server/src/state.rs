@@ -9,6 +9,7 @@ use services::cache::{CacheStore, MemoryStore, RedisStore};
 use services::catalog::CatalogService;
 use services::db::Database;
 use services::favorites::FavoritesService;
+use services::for_you::ForYouService;
 use services::tmdb::TmdbClient;
 
 use crate::config::Config;
@@ -23,6 +24,7 @@ pub struct AppState {
     pub catalog: Arc<CatalogService>,
     pub accounts: Arc<AccountService>,
     pub favorites: Arc<FavoritesService>,
+    pub for_you: Arc<ForYouService>,
     pub cache: Arc<dyn CacheStore>,
     pub db: Database,
     pub public_url: Arc<str>,
@@ -76,13 +78,20 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
 
     let account_store = store_for(&db);
     let accounts = Arc::new(AccountService::new(account_store.clone(), jwt_secret.as_bytes(), SignInLimits::default()));
-    let favorites = Arc::new(FavoritesService::new(account_store, catalog.clone()));
+    let for_you = Arc::new(ForYouService::new(
+        account_store.clone(),
+        catalog.clone(),
+        cache.clone(),
+        std::time::Duration::from_secs(config.cache_ttl_trending),
+    ));
+    let favorites = Arc::new(FavoritesService::new(account_store, catalog.clone(), for_you.clone()));
 
     let state = AppState {
         leptos_options,
         catalog,
         accounts,
         favorites,
+        for_you,
         cache,
         db,
         public_url: public_url.into(),

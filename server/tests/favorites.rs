@@ -123,3 +123,37 @@ async fn twenty_parallel_adds_of_one_movie_make_one_favorite() {
     let (_, _, list) = get_with_token(&app, "/api/favorites/", &token).await;
     assert_eq!(list["count"], 1);
 }
+
+#[tokio::test]
+async fn for_you_is_trending_until_favorites_then_built_from_them() {
+    let app = app().await;
+    let token = sign_up(&app, "ada@example.com").await;
+    let (status, _, body) = get_with_token(&app, "/api/recommendations/", &token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["based_on"], "trending");
+    assert_eq!(body["results"].as_array().map(Vec::len), Some(20));
+
+    add(&app, &token, json!(1267)).await; // The Dark Knight
+    add(&app, &token, json!(1265)).await; // Batman Begins
+    let (status, _, body) = get_with_token(&app, "/api/recommendations/", &token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["based_on"], "favorites", "adding a favorite refreshed the list");
+    let results = body["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    let seeds = [json!("The Dark Knight"), json!("Batman Begins")];
+    for movie in results {
+        assert!(movie["id"] != 1267 && movie["id"] != 1265, "favorites are not recommended back");
+        let because = movie["because"].as_array().expect("because");
+        assert!(!because.is_empty() && because.iter().all(|title| seeds.contains(title)), "{movie}");
+    }
+    assert!(
+        results[0]["because"].as_array().is_some_and(|b| b.len() == 2),
+        "the top pick is one both favorites point to: {}",
+        results[0]
+    );
+
+    delete(&app, &token, "/api/favorites/1267/").await;
+    delete(&app, &token, "/api/favorites/1265/").await;
+    let (_, _, body) = get_with_token(&app, "/api/recommendations/", &token).await;
+    assert_eq!(body["based_on"], "trending", "removing favorites refreshed the list");
+}

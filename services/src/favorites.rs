@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::accounts::store::{Favorite, NewFavorite};
 use crate::accounts::{AccountStore, StoreError};
 use crate::catalog::{CatalogError, CatalogService};
+use crate::for_you::ForYouService;
 
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -25,6 +26,10 @@ pub enum FavoritesError {
     Catalog(CatalogError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("the account store is unavailable")]
+    DatabaseUnavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl From<CatalogError> for FavoritesError {
@@ -39,11 +44,13 @@ impl From<CatalogError> for FavoritesError {
 pub struct FavoritesService {
     store: Arc<dyn AccountStore>,
     catalog: Arc<CatalogService>,
+    /// Told of every change, so "For you" never recommends what was just added.
+    for_you: Arc<ForYouService>,
 }
 
 impl FavoritesService {
-    pub fn new(store: Arc<dyn AccountStore>, catalog: Arc<CatalogService>) -> Self {
-        Self { store, catalog }
+    pub fn new(store: Arc<dyn AccountStore>, catalog: Arc<CatalogService>, for_you: Arc<ForYouService>) -> Self {
+        Self { store, catalog, for_you }
     }
 
     /// Adds a movie once; `true` when this call added it. Unknown movies are refused.
@@ -57,6 +64,9 @@ impl FavoritesService {
         let (title, poster_path, release_year) = self.catalog.snapshot(tmdb_id).await?;
         let new = NewFavorite { tmdb_id, title, poster_path, release_year };
         let (favorite, created) = self.store.add_favorite(account, &new, Utc::now()).await?;
+        if created {
+            self.for_you.invalidate(account).await;
+        }
         Ok((self.view(favorite).await?, created))
     }
 
@@ -86,7 +96,11 @@ impl FavoritesService {
     }
 
     pub async fn remove(&self, account: Uuid, tmdb_id: u64) -> Result<(), FavoritesError> {
-        if self.store.remove_favorite(account, tmdb_id).await? { Ok(()) } else { Err(FavoritesError::NotFound) }
+        if !self.store.remove_favorite(account, tmdb_id).await? {
+            return Err(FavoritesError::NotFound);
+        }
+        self.for_you.invalidate(account).await;
+        Ok(())
     }
 
     async fn view(&self, favorite: Favorite) -> Result<FavoriteMovie, FavoritesError> {

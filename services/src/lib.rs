@@ -6,4 +6,5 @@ pub mod cache;
 pub mod catalog;
 pub mod db;
 pub mod favorites;
+pub mod for_you;
 pub mod tmdb;

@@ -47,6 +47,11 @@ impl From<FavoritesError> for ApiError {
             FavoritesError::UnknownMovie | FavoritesError::NotFound => Self::NotFound,
             FavoritesError::Catalog(cause) => cause.into(),
             FavoritesError::Store(cause) => AuthError::from(cause).into(),
+            FavoritesError::DatabaseUnavailable => Self::DatabaseUnavailable,
+            FavoritesError::Internal(cause) => {
+                tracing::error!(error = %cause, "favorites failed");
+                Self::Internal
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use api_types::{AddFavorite, FavoriteMovie, Page};
+use api_types::{AddFavorite, FavoriteMovie, ForYouPage, Page};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -18,7 +18,20 @@ use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     let router = slash_optional(Router::new(), "/api/favorites", get(list).post(add));
-    slash_optional(router, "/api/favorites/{tmdb_id}", get(show).delete(remove))
+    let router = slash_optional(router, "/api/favorites/{tmdb_id}", get(show).delete(remove));
+    slash_optional(router, "/api/recommendations", get(for_you))
+}
+
+/// `GET /api/recommendations/?page=`: "For you", from the user's favorites (or trending while
+/// they have none, marked by `based_on`).
+async fn for_you(
+    State(state): State<AppState>,
+    BearerAccount(account): BearerAccount,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<ForYouPage>, ApiError> {
+    let (page, based_on) = state.for_you.page(account, number(&params, "page", 1)?).await?;
+    let page = with_links(page, &state.public_url, "/api/recommendations/", &params);
+    Ok(Json(ForYouPage { page, based_on }))
 }
 
 fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<u32, ApiError> {
