@@ -119,9 +119,7 @@ impl Movie {
 /// also grows with attention and fades with age.
 fn popularity(votes: u64, release_date: Option<NaiveDate>) -> f64 {
     let attention = (1.0 + votes as f64).ln().powi(2);
-    let age_years = release_date
-        .map(|day| (CATALOG_TODAY - day).num_days().max(0) as f64 / 365.25)
-        .unwrap_or(30.0);
+    let age_years = release_date.map(|day| (CATALOG_TODAY - day).num_days().max(0) as f64 / 365.25).unwrap_or(30.0);
     let recency = 0.5 + 0.5 * (-age_years / 8.0).exp();
     (attention * recency * 100.0).round() / 100.0
 }
@@ -129,7 +127,8 @@ fn popularity(votes: u64, release_date: Option<NaiveDate>) -> f64 {
 /// The source has no synopses; say what the data knows, plainly.
 fn overview(record: &Record, release_date: Option<NaiveDate>) -> String {
     let genres: Vec<&str> = record.genre_ids.iter().filter_map(|id| genre_name(*id)).collect();
-    let kind = if genres.is_empty() { "film".to_owned() } else { format!("{} film", genres.join(" / ").to_lowercase()) };
+    let kind =
+        if genres.is_empty() { "film".to_owned() } else { format!("{} film", genres.join(" / ").to_lowercase()) };
     let mut text = match release_date {
         Some(day) => format!("A {} {kind}", day.year()),
         None => format!("A {kind}"),
@@ -146,11 +145,7 @@ fn overview(record: &Record, release_date: Option<NaiveDate>) -> String {
     }
     if let (Some(budget), Some(gross)) = (record.budget, record.worldwide_gross) {
         if budget > 0 {
-            text.push_str(&format!(
-                " Made for {} and earned {} worldwide.",
-                dollars(budget),
-                dollars(gross)
-            ));
+            text.push_str(&format!(" Made for {} and earned {} worldwide.", dollars(budget), dollars(gross)));
         }
     }
     text
@@ -269,11 +264,8 @@ impl Catalog {
     }
 
     fn released_between(&self, from: NaiveDate, to: NaiveDate, order: SortBy) -> Vec<&Movie> {
-        let mut list: Vec<&Movie> = self
-            .movies
-            .iter()
-            .filter(|m| m.release_date.is_some_and(|day| day >= from && day <= to))
-            .collect();
+        let mut list: Vec<&Movie> =
+            self.movies.iter().filter(|m| m.release_date.is_some_and(|day| day >= from && day <= to)).collect();
         sort(&mut list, order);
         list
     }

@@ -70,9 +70,7 @@ impl IntoResponse for TmdbError {
             Self::InvalidApiKey => {
                 (StatusCode::UNAUTHORIZED, 7, "Invalid API key: You must be granted a valid key.".to_owned())
             }
-            Self::NotFound => {
-                (StatusCode::NOT_FOUND, 34, "The resource you requested could not be found.".to_owned())
-            }
+            Self::NotFound => (StatusCode::NOT_FOUND, 34, "The resource you requested could not be found.".to_owned()),
             Self::InvalidPage => (
                 StatusCode::BAD_REQUEST,
                 22,
@@ -86,9 +84,11 @@ impl IntoResponse for TmdbError {
                 25,
                 "Your request count (#) is over the allowed limit of (40).".to_owned(),
             ),
-            Self::Internal => {
-                (StatusCode::INTERNAL_SERVER_ERROR, 11, "Internal error: Something went wrong, contact TMDb.".to_owned())
-            }
+            Self::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                11,
+                "Internal error: Something went wrong, contact TMDb.".to_owned(),
+            ),
         };
         let body = json!({ "success": false, "status_code": code, "status_message": message });
         let mut response = (status, Json(body)).into_response();
@@ -148,10 +148,7 @@ fn page_param(params: &HashMap<String, String>) -> Result<usize, TmdbError> {
 fn parsed<T: std::str::FromStr>(params: &HashMap<String, String>, name: &str) -> Result<Option<T>, TmdbError> {
     match params.get(name).filter(|value| !value.is_empty()) {
         None => Ok(None),
-        Some(raw) => raw
-            .parse()
-            .map(Some)
-            .map_err(|_| TmdbError::InvalidParameters(format!("{name} is not valid"))),
+        Some(raw) => raw.parse().map(Some).map_err(|_| TmdbError::InvalidParameters(format!("{name} is not valid"))),
     }
 }
 
@@ -324,11 +321,8 @@ async fn details(
 ) -> Result<Json<Value>, TmdbError> {
     let movie = emulator.movie(&id)?;
     let mut body = emulator.summary(movie);
-    let genres: Vec<Value> = movie
-        .genre_ids
-        .iter()
-        .filter_map(|id| genre_name(*id).map(|name| json!({ "id": id, "name": name })))
-        .collect();
+    let genres: Vec<Value> =
+        movie.genre_ids.iter().filter_map(|id| genre_name(*id).map(|name| json!({ "id": id, "name": name }))).collect();
     let extra = json!({
         "budget": movie.budget,
         "revenue": movie.revenue,
@@ -409,13 +403,7 @@ async fn image(State(emulator): State<Arc<Emulator>>, Path((size, file)): Path<(
         return TmdbError::NotFound.into_response();
     };
     let svg = images::render(kind, movie.id, &movie.title, movie.year());
-    (
-        [
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=604800, immutable"),
-        ],
-        svg,
-    )
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=604800, immutable")], svg)
         .into_response()
 }
 

@@ -37,7 +37,18 @@ fn assert_list_shape(body: &Value) {
     let results = body["results"].as_array().expect("results");
     assert!(results.len() <= 20);
     for movie in results {
-        for field in ["id", "title", "overview", "release_date", "genre_ids", "vote_average", "vote_count", "popularity", "poster_path", "backdrop_path"] {
+        for field in [
+            "id",
+            "title",
+            "overview",
+            "release_date",
+            "genre_ids",
+            "vote_average",
+            "vote_count",
+            "popularity",
+            "poster_path",
+            "backdrop_path",
+        ] {
             assert!(movie.get(field).is_some(), "{field} missing in {movie}");
         }
     }
@@ -72,7 +83,8 @@ async fn now_playing_and_upcoming_carry_their_dates() {
 
 #[tokio::test]
 async fn details_append_everything_in_one_call() {
-    let (status, body) = get("/3/movie/1?append_to_response=credits,videos,recommendations,similar,release_dates").await;
+    let (status, body) =
+        get("/3/movie/1?append_to_response=credits,videos,recommendations,similar,release_dates").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["id"], 1);
     assert_eq!(body["title"], "The Land Girls");
@@ -106,7 +118,8 @@ async fn a_credential_is_required_as_key_or_bearer() {
     let (status, _, body) = send(Request::get("/3/movie/popular").body(Body::empty()).expect("request")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["status_code"], 7);
-    let request = Request::get("/3/movie/popular").header("authorization", "Bearer key").body(Body::empty()).expect("request");
+    let request =
+        Request::get("/3/movie/popular").header("authorization", "Bearer key").body(Body::empty()).expect("request");
     let (status, _, _) = send(request).await;
     assert_eq!(status, StatusCode::OK);
 }

@@ -7,8 +7,8 @@ pub mod state;
 pub mod telemetry;
 pub mod upstream;
 
-use leptos::prelude::LeptosOptions;
 use leptos::config::Env;
+use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 
 use crate::config::{AppEnv, Config};

@@ -22,7 +22,19 @@ async fn trending_answers_the_list_shape_with_and_without_the_slash() {
         assert_eq!(body["previous"], Value::Null);
         assert_eq!(body["next"], "http://hub.test/api/movies/trending/?page=2");
         let movie = &body["results"][0];
-        for field in ["id", "title", "overview", "release_date", "year", "genres", "vote_average", "vote_count", "popularity", "poster_url", "backdrop_url"] {
+        for field in [
+            "id",
+            "title",
+            "overview",
+            "release_date",
+            "year",
+            "genres",
+            "vote_average",
+            "vote_count",
+            "popularity",
+            "poster_url",
+            "backdrop_url",
+        ] {
             assert!(movie.get(field).is_some(), "movie has {field}");
         }
         let poster = movie["poster_url"].as_str().expect("poster url");
@@ -121,12 +133,8 @@ async fn postgres_is_selected_by_url_and_migrated() {
 #[tokio::test]
 async fn the_home_page_is_server_rendered_with_trending_movies() {
     let app = app().await;
-    let response = app
-        .router
-        .clone()
-        .oneshot(Request::get("/").body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
+    let response =
+        app.router.clone().oneshot(Request::get("/").body(Body::empty()).expect("request")).await.expect("response");
     assert_eq!(response.status(), StatusCode::OK);
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
     let html = String::from_utf8_lossy(&bytes);
@@ -198,7 +206,8 @@ async fn discover_applies_every_filter() {
         previous_rating = rating;
     }
     // Genres are also accepted by id.
-    let (status, by_id) = get(&app, "/api/movies/discover/?genre=28&year_from=2000&year_to=2005&min_rating=7&sort=rating").await;
+    let (status, by_id) =
+        get(&app, "/api/movies/discover/?genre=28&year_from=2000&year_to=2005&min_rating=7&sort=rating").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(by_id["results"], body["results"]);
 }
@@ -295,9 +304,8 @@ async fn an_upstream_outage_is_a_fast_503_unless_a_copy_is_cached() {
 #[tokio::test]
 async fn catalog_responses_are_compressed_and_served_again_as_sent() {
     let app = app().await;
-    let request = || {
-        Request::get("/api/movies/top-rated/").header("accept-encoding", "br").body(Body::empty()).expect("request")
-    };
+    let request =
+        || Request::get("/api/movies/top-rated/").header("accept-encoding", "br").body(Body::empty()).expect("request");
     let first = app.router.clone().oneshot(request()).await.expect("response");
     assert_eq!(first.headers()["content-encoding"], "br");
     let second = app.router.clone().oneshot(request()).await.expect("response");

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 const PASSWORD: &str = "correct horse battery staple";
 
 async fn register(app: &TestApp, email: &str) -> Value {
-    let (status, _, body) = post_json(app, "/api/auth/register/", json!({ "email": email, "password": PASSWORD })).await;
+    let (status, _, body) =
+        post_json(app, "/api/auth/register/", json!({ "email": email, "password": PASSWORD })).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body
 }
@@ -44,7 +45,8 @@ async fn registration_refuses_taken_emails_and_weak_passwords_by_field() {
         ("bob@example.com", &"x".repeat(129)[..], "password"),
         ("not-an-email", PASSWORD, "email"),
     ] {
-        let (status, _, body) = post_json(&app, "/api/auth/register/", json!({ "email": email, "password": password })).await;
+        let (status, _, body) =
+            post_json(&app, "/api/auth/register/", json!({ "email": email, "password": password })).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{email} {password}: {body}");
         assert!(body["error"]["details"]["fields"].get(field).is_some(), "{body}");
     }
@@ -53,7 +55,8 @@ async fn registration_refuses_taken_emails_and_weak_passwords_by_field() {
 #[tokio::test]
 async fn bodies_that_are_not_json_are_refused_in_the_error_shape() {
     let app = app().await;
-    let request = Request::post("/api/auth/token/").header("content-type", "application/json").body(Body::from("{not json"));
+    let request =
+        Request::post("/api/auth/token/").header("content-type", "application/json").body(Body::from("{not json"));
     let (status, _, body) = send(&app, request.expect("request")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "malformed_body");
@@ -149,7 +152,8 @@ async fn repeated_sign_in_attempts_are_throttled_with_retry_after() {
     let mut throttled = None;
     for attempt in 0..15 {
         let (status, headers, body) =
-            post_json(&app, "/api/auth/token/", json!({ "email": "ada@example.com", "password": "wrong password!" })).await;
+            post_json(&app, "/api/auth/token/", json!({ "email": "ada@example.com", "password": "wrong password!" }))
+                .await;
         if status == StatusCode::TOO_MANY_REQUESTS {
             throttled = Some((attempt, headers, body));
             break;

@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 async fn sign_up(app: &TestApp, email: &str) -> String {
     let (status, _, body) =
-        post_json(app, "/api/auth/register/", json!({ "email": email, "password": "correct horse battery staple" })).await;
+        post_json(app, "/api/auth/register/", json!({ "email": email, "password": "correct horse battery staple" }))
+            .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["access"].as_str().expect("access").to_owned()
 }
@@ -79,7 +80,11 @@ async fn bad_input_and_unknown_movies() {
     assert_eq!(body["error"]["details"]["parameter"], "tmdb_id");
     let (status, _) = add(&app, &token, json!("abc")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    for (uri, parameter) in [("/api/favorites/?page_size=101", "page_size"), ("/api/favorites/?page=0", "page"), ("/api/favorites/x/", "tmdb_id")] {
+    for (uri, parameter) in [
+        ("/api/favorites/?page_size=101", "page_size"),
+        ("/api/favorites/?page=0", "page"),
+        ("/api/favorites/x/", "tmdb_id"),
+    ] {
         let (status, _, body) = get_with_token(&app, uri, &token).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
         assert_eq!(body["error"]["details"]["parameter"], parameter);

@@ -7,14 +7,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use api_types::{CastMember, DiscoverFilter, DiscoverSort, Genre, MovieDetails, MovieSummary, Page, Trailer, TrendingWindow};
+use api_types::{
+    CastMember, DiscoverFilter, DiscoverSort, Genre, MovieDetails, MovieSummary, Page, Trailer, TrendingWindow,
+};
 
 use crate::cache::{Cache, CacheStore, Ttl};
-pub use crate::tmdb::{Locale, MovieList, Relation};
 use crate::tmdb::{
-    Configuration, DiscoverQuery, GenreList, MovieDetails as TmdbMovieDetails, MovieListItem,
-    MovieListPage, TmdbClient, TmdbError, Video,
+    Configuration, DiscoverQuery, GenreList, MovieDetails as TmdbMovieDetails, MovieListItem, MovieListPage,
+    TmdbClient, TmdbError, Video,
 };
+pub use crate::tmdb::{Locale, MovieList, Relation};
 
 /// How long a decoded copy of a cached entry is reused in process before the shared store is
 /// read again. Catalog data changes slowly; a few seconds bounds how far instances can differ.
@@ -120,7 +122,9 @@ const MAX_QUERY_CHARS: usize = 200;
 
 fn check_year(parameter: &'static str, year: Option<i32>) -> Result<Option<i32>, CatalogError> {
     match year {
-        Some(y) if !YEARS.contains(&y) => Err(invalid(parameter, format!("must be between {} and {}", YEARS.start(), YEARS.end()))),
+        Some(y) if !YEARS.contains(&y) => {
+            Err(invalid(parameter, format!("must be between {} and {}", YEARS.start(), YEARS.end())))
+        }
         other => Ok(other),
     }
 }
@@ -183,7 +187,9 @@ impl CatalogService {
         let key = format!("tmdb:trending:{}:{}:{page}", window.as_str(), locale_key(locale));
         let list = self
             .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.trending), || self.tmdb.trending_movies(window.as_str(), locale, page))
+            .get_or_fetch(&key, self.ttl(self.ttls.trending), || {
+                self.tmdb.trending_movies(window.as_str(), locale, page)
+            })
             .await?;
         self.to_page(&list, &locale.language).await
     }
@@ -373,10 +379,8 @@ impl CatalogService {
     /// What turns TMDb records into ours: image URLs and genre names.
     async fn mapper(&self, language: &str) -> Result<Mapper, CatalogError> {
         let ttl = self.ttl(self.ttls.reference);
-        let configuration = self
-            .configuration
-            .get_or_fetch("tmdb:configuration", ttl, || self.tmdb.configuration())
-            .await?;
+        let configuration =
+            self.configuration.get_or_fetch("tmdb:configuration", ttl, || self.tmdb.configuration()).await?;
         let genres = self.genre_list(language).await?;
         Ok(Mapper::new(&configuration, &genres))
     }

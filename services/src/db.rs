@@ -45,10 +45,8 @@ impl Database {
                 .journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(acquire_timeout)
-                .connect_lazy_with(options);
+            let pool =
+                SqlitePoolOptions::new().max_connections(8).acquire_timeout(acquire_timeout).connect_lazy_with(options);
             Ok(Self::Sqlite(pool))
         } else {
             Err(DbError::UnsupportedUrl)

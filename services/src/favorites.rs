@@ -56,7 +56,10 @@ impl FavoritesService {
     /// Adds a movie once; `true` when this call added it. Unknown movies are refused.
     pub async fn add(&self, account: Uuid, tmdb_id: u64) -> Result<(FavoriteMovie, bool), FavoritesError> {
         if tmdb_id == 0 {
-            return Err(FavoritesError::InvalidInput { parameter: "tmdb_id", message: "must be a positive whole number".into() });
+            return Err(FavoritesError::InvalidInput {
+                parameter: "tmdb_id",
+                message: "must be a positive whole number".into(),
+            });
         }
         if let Some(existing) = self.store.favorite(account, tmdb_id).await? {
             return Ok((self.view(existing).await?, false));

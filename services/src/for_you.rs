@@ -45,7 +45,12 @@ fn key(account: Uuid) -> String {
 }
 
 impl ForYouService {
-    pub fn new(store: Arc<dyn AccountStore>, catalog: Arc<CatalogService>, cache: Arc<dyn CacheStore>, fresh: Duration) -> Self {
+    pub fn new(
+        store: Arc<dyn AccountStore>,
+        catalog: Arc<CatalogService>,
+        cache: Arc<dyn CacheStore>,
+        fresh: Duration,
+    ) -> Self {
         // A stale pool is still a good answer when TMDb is down.
         let ttl = Ttl { fresh, stale: Duration::from_secs(24 * 3600) };
         Self { store, catalog, pools: Cache::new(cache), ttl }
@@ -55,7 +60,11 @@ impl ForYouService {
         self.pools.invalidate(&key(account)).await;
     }
 
-    pub async fn page(&self, account: Uuid, page: u32) -> Result<(Page<Recommendation>, RecommendationSource), FavoritesError> {
+    pub async fn page(
+        &self,
+        account: Uuid,
+        page: u32,
+    ) -> Result<(Page<Recommendation>, RecommendationSource), FavoritesError> {
         if page == 0 {
             return Err(FavoritesError::InvalidInput { parameter: "page", message: "must be 1 or more".into() });
         }
@@ -85,7 +94,9 @@ impl ForYouService {
         let mut lists = JoinSet::new();
         for (id, title) in seeds {
             let catalog = self.catalog.clone();
-            lists.spawn(async move { (title, catalog.related(id, Relation::Recommendations, 1, DEFAULT_LANGUAGE).await) });
+            lists.spawn(
+                async move { (title, catalog.related(id, Relation::Recommendations, 1, DEFAULT_LANGUAGE).await) },
+            );
         }
         let mut pooled: Vec<(String, Page<MovieSummary>)> = Vec::new();
         let mut last_error = None;
@@ -190,7 +201,14 @@ mod tests {
     }
 
     fn list(ids: &[(u64, f64)]) -> Page<MovieSummary> {
-        Page { count: 0, next: None, previous: None, page: 1, total_pages: 1, results: ids.iter().map(|(i, r)| movie(*i, *r)).collect() }
+        Page {
+            count: 0,
+            next: None,
+            previous: None,
+            page: 1,
+            total_pages: 1,
+            results: ids.iter().map(|(i, r)| movie(*i, *r)).collect(),
+        }
     }
 
     #[test]

@@ -57,7 +57,10 @@ async fn bad_input_is_refused_before_any_upstream_call() {
     let catalog = catalog(&emulator, "secret", CacheTtls::default());
     let error = catalog.trending(TrendingWindow::Day, 0, &Locale::default()).await.expect_err("page 0");
     assert!(matches!(error, CatalogError::InvalidInput { parameter: "page", .. }));
-    let error = catalog.trending(TrendingWindow::Day, 1, &Locale { language: "english".into(), region: None }).await.expect_err("bad language");
+    let error = catalog
+        .trending(TrendingWindow::Day, 1, &Locale { language: "english".into(), region: None })
+        .await
+        .expect_err("bad language");
     assert!(matches!(error, CatalogError::InvalidInput { parameter: "language", .. }));
     assert_eq!(emulator.emulator.requests_received(), 0);
 }
@@ -118,7 +121,11 @@ async fn a_failing_upstream_gets_at_most_three_attempts_per_call() {
 #[tokio::test]
 async fn a_rate_limit_storm_is_waited_out_as_told_then_reported() {
     let emulator = emulator().await;
-    emulator.emulator.faults.set(FaultSettings { rate_limit_rate: 1.0, retry_after_secs: 1, ..FaultSettings::default() });
+    emulator.emulator.faults.set(FaultSettings {
+        rate_limit_rate: 1.0,
+        retry_after_secs: 1,
+        ..FaultSettings::default()
+    });
     let mut config = TmdbConfig::new(emulator.base_url(), Credential::ApiKey("secret".into()));
     config.call_budget = Duration::from_secs(5);
     let catalog = CatalogService::new(

@@ -36,7 +36,9 @@ impl Drop for Fixture {
                     if let Ok(runtime) = runtime {
                         runtime.block_on(async {
                             if let Ok(pool) = PgPoolOptions::new().max_connections(1).connect(&url).await {
-                                let _ = sqlx::query(&format!("drop schema if exists {schema} cascade")).execute(&pool).await;
+                                let _ = sqlx::query(&format!("drop schema if exists {schema} cascade"))
+                                    .execute(&pool)
+                                    .await;
                             }
                         });
                     }
@@ -139,7 +141,12 @@ async fn concurrent_uses_of_one_refresh_token_spend_it_once(fixture: Fixture) {
 }
 
 fn movie(id: u64) -> NewFavorite {
-    NewFavorite { tmdb_id: id, title: format!("Movie {id}"), poster_path: Some(format!("/p{id}.svg")), release_year: Some(2000) }
+    NewFavorite {
+        tmdb_id: id,
+        title: format!("Movie {id}"),
+        poster_path: Some(format!("/p{id}.svg")),
+        release_year: Some(2000),
+    }
 }
 
 async fn favorites_are_per_account_newest_first_and_paginated(fixture: Fixture) {

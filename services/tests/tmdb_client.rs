@@ -55,7 +55,11 @@ async fn sends_a_read_token_as_bearer() {
 #[tokio::test]
 async fn retries_server_errors_then_succeeds() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(tmdb_error(503, 9, "Service offline")).up_to_n_times(2).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(tmdb_error(503, 9, "Service offline"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
     Mock::given(method("GET")).respond_with(ok()).mount(&server).await;
     client(&server, Duration::from_secs(5)).movie_genres("en").await.expect("third attempt succeeds");
     assert_eq!(requests(&server).await, 3);

@@ -19,9 +19,8 @@ pub async fn list_trending(window: TrendingWindow, page: u32) -> Result<Page<Mov
 #[component]
 pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
-    let window = Memo::new(move |_| {
-        query.with(|q| q.get("window").and_then(|w| w.parse().ok()).unwrap_or(TrendingWindow::Day))
-    });
+    let window =
+        Memo::new(move |_| query.with(|q| q.get("window").and_then(|w| w.parse().ok()).unwrap_or(TrendingWindow::Day)));
     let trending = Resource::new(move || window.get(), |window| list_trending(window, 1));
 
     view! {

@@ -54,12 +54,18 @@ async fn sign_in(
 }
 
 /// `POST /api/auth/token/refresh/` `{refresh}` → the next token pair.
-async fn refresh(State(state): State<AppState>, ApiJson(body): ApiJson<RefreshRequest>) -> Result<Json<TokenPair>, ApiError> {
+async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
     Ok(Json(token_pair(state.accounts.refresh(&body.refresh).await?)))
 }
 
 /// `POST /api/auth/logout/` `{refresh}` → 204; the refresh token's family is revoked.
-async fn sign_out(State(state): State<AppState>, ApiJson(body): ApiJson<RefreshRequest>) -> Result<StatusCode, ApiError> {
+async fn sign_out(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshRequest>,
+) -> Result<StatusCode, ApiError> {
     state.accounts.sign_out(&body.refresh).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -35,7 +35,11 @@ type Params = Query<HashMap<String, String>>;
 type ListResult = Result<Json<Page<MovieSummary>>, ApiError>;
 
 /// An optional query parameter, parsed; a bad value is an error naming the parameter.
-fn param<T: std::str::FromStr>(params: &HashMap<String, String>, name: &str, expected: &str) -> Result<Option<T>, ApiError> {
+fn param<T: std::str::FromStr>(
+    params: &HashMap<String, String>,
+    name: &str,
+    expected: &str,
+) -> Result<Option<T>, ApiError> {
     match params.get(name).map(|raw| raw.trim()) {
         None | Some("") => Ok(None),
         Some(raw) => raw.parse::<T>().map(Some).map_err(|_| ApiError::invalid(name, expected)),
@@ -107,13 +111,22 @@ async fn discover(State(state): State<AppState>, Query(params): Params) -> ListR
 }
 
 /// `GET /api/movies/{id}/?language=`
-async fn details(State(state): State<AppState>, Path(id): Path<String>, Query(params): Params) -> Result<Json<MovieDetails>, ApiError> {
+async fn details(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Params,
+) -> Result<Json<MovieDetails>, ApiError> {
     let details = state.catalog.details(movie_id(&id)?, language_param(&params)).await?;
     Ok(Json(details))
 }
 
 /// `GET /api/movies/{id}/recommendations/` and `/similar/`, `?page=&language=`
-async fn related(State(state): State<AppState>, Path(id): Path<String>, Query(params): Params, relation: Relation) -> ListResult {
+async fn related(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Params,
+    relation: Relation,
+) -> ListResult {
     let id = movie_id(&id)?;
     let list = state.catalog.related(id, relation, page_param(&params)?, language_param(&params)).await?;
     let path = format!("/api/movies/{id}/{}/", relation.path());
@@ -123,12 +136,5 @@ async fn related(State(state): State<AppState>, Path(id): Path<String>, Query(pa
 /// `GET /api/genres/?language=`: every genre, as a single page.
 async fn genres(State(state): State<AppState>, Query(params): Params) -> Result<Json<Page<Genre>>, ApiError> {
     let genres = state.catalog.genres(language_param(&params)).await?;
-    Ok(Json(Page {
-        count: genres.len() as u64,
-        next: None,
-        previous: None,
-        page: 1,
-        total_pages: 1,
-        results: genres,
-    }))
+    Ok(Json(Page { count: genres.len() as u64, next: None, previous: None, page: 1, total_pages: 1, results: genres }))
 }

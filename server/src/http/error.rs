@@ -66,7 +66,9 @@ impl From<AuthError> for ApiError {
             AuthError::InvalidRefreshToken => {
                 Self::Unauthorized { message: "the refresh token is invalid, expired or already used" }
             }
-            AuthError::InvalidAccessToken(_) => Self::Unauthorized { message: "the access token is invalid or expired" },
+            AuthError::InvalidAccessToken(_) => {
+                Self::Unauthorized { message: "the access token is invalid or expired" }
+            }
             AuthError::Throttled { retry_after } => {
                 Self::TooManyRequests { retry_after_secs: retry_after.as_secs_f64().ceil().max(1.0) as u64 }
             }

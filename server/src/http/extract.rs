@@ -26,8 +26,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Ok(Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(match rejection {
                 JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
-                JsonRejection::JsonDataError(error) => ApiError::MalformedBody { message: error.body_text(), status: 422 },
-                JsonRejection::JsonSyntaxError(error) => ApiError::MalformedBody { message: error.body_text(), status: 400 },
+                JsonRejection::JsonDataError(error) => {
+                    ApiError::MalformedBody { message: error.body_text(), status: 422 }
+                }
+                JsonRejection::JsonSyntaxError(error) => {
+                    ApiError::MalformedBody { message: error.body_text(), status: 400 }
+                }
                 JsonRejection::BytesRejection(_) => ApiError::PayloadTooLarge,
                 other => ApiError::MalformedBody { message: other.body_text(), status: 400 },
             }),

@@ -42,7 +42,10 @@ fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<
 }
 
 fn tmdb_id(raw: &str) -> Result<u64, ApiError> {
-    raw.parse::<u64>().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::invalid("tmdb_id", "must be a positive whole number"))
+    raw.parse::<u64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::invalid("tmdb_id", "must be a positive whole number"))
 }
 
 /// `GET /api/favorites/?page=&page_size=`: newest first.

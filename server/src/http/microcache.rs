@@ -32,7 +32,9 @@ impl MicroCache {
     pub fn new() -> Self {
         let responses = moka::future::Cache::builder()
             .time_to_live(MAX_AGE)
-            .weigher(|key: &String, value: &Arc<Cached>| u32::try_from(key.len() + value.body.len()).unwrap_or(u32::MAX))
+            .weigher(|key: &String, value: &Arc<Cached>| {
+                u32::try_from(key.len() + value.body.len()).unwrap_or(u32::MAX)
+            })
             .max_capacity(64 * 1024 * 1024)
             .build();
         Self { responses }

@@ -11,8 +11,6 @@ mod microcache;
 mod ops;
 mod pagination;
 
-
-
 use app::server::ServerContext;
 use app::{App, shell};
 use axum::Router;
@@ -81,7 +79,11 @@ pub fn router(state: AppState) -> Router {
                             .unwrap_or_default();
                         tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
                     })
-                    .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(tower_http::LatencyUnit::Micros)),
+                    .on_response(
+                        DefaultOnResponse::new()
+                            .level(tracing::Level::INFO)
+                            .latency_unit(tower_http::LatencyUnit::Micros),
+                    ),
             )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(compression()),
@@ -93,6 +95,3 @@ pub fn router(state: AppState) -> Router {
 fn compression() -> CompressionLayer {
     CompressionLayer::new().br(true).gzip(true).quality(CompressionLevel::Fastest)
 }
-
-
-

@@ -26,11 +26,8 @@ async fn healthz() -> Json<Value> {
 
 /// Each dependency is checked; 503 names the ones that failed.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let (database, cache, upstream) = tokio::join!(
-        check(state.db.ping()),
-        check(state.cache.ping()),
-        check(state.catalog.check_upstream()),
-    );
+    let (database, cache, upstream) =
+        tokio::join!(check(state.db.ping()), check(state.cache.ping()), check(state.catalog.check_upstream()),);
     let mut checks = Map::new();
     let mut failing = Vec::new();
     for (name, kind, outcome) in [

@@ -50,12 +50,8 @@ pub async fn app() -> TestApp {
 }
 
 pub async fn get(app: &TestApp, uri: &str) -> (StatusCode, Value) {
-    let response = app
-        .router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
+    let response =
+        app.router.clone().oneshot(Request::get(uri).body(Body::empty()).expect("request")).await.expect("response");
     let status = response.status();
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -79,6 +75,7 @@ pub async fn post_json(app: &TestApp, uri: &str, body: Value) -> (StatusCode, ax
 }
 
 pub async fn get_with_token(app: &TestApp, uri: &str, token: &str) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let request = Request::get(uri).header("authorization", format!("Bearer {token}")).body(Body::empty()).expect("request");
+    let request =
+        Request::get(uri).header("authorization", format!("Bearer {token}")).body(Body::empty()).expect("request");
     send(app, request).await
 }

@@ -42,7 +42,12 @@ fn tmdb_id(id: u64) -> Result<i64, StoreError> {
 
 #[async_trait]
 impl AccountStore for PgAccountStore {
-    async fn create_account(&self, email: &str, password_hash: &str, now: DateTime<Utc>) -> Result<Account, StoreError> {
+    async fn create_account(
+        &self,
+        email: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Account, StoreError> {
         let row = sqlx::query(
             "insert into account (id, email, password_hash, created_at) values ($1, $2, $3, $4)
              returning id, email, created_at",
@@ -58,10 +63,11 @@ impl AccountStore for PgAccountStore {
     }
 
     async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
-        let row = sqlx::query("select id, email, created_at, password_hash from account where lower(email) = lower($1)")
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("select id, email, created_at, password_hash from account where lower(email) = lower($1)")
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|row| Ok(Credentials { account: account(&row)?, password_hash: row.try_get("password_hash")? }))
             .transpose()
     }

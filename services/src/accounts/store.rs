@@ -50,9 +50,15 @@ pub struct NewRefreshToken {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshUse {
     /// Valid and now spent: issue the next token of the family.
-    Spent { account: Uuid, family: Uuid },
+    Spent {
+        account: Uuid,
+        family: Uuid,
+    },
     /// Already spent once: a stolen copy may be in use.
-    Reused { account: Uuid, family: Uuid },
+    Reused {
+        account: Uuid,
+        family: Uuid,
+    },
     Expired,
     Revoked,
     Unknown,
@@ -97,7 +103,8 @@ pub(crate) fn violates_unique(error: &sqlx::Error, name: &str) -> bool {
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// `email` is stored as given; uniqueness ignores case.
-    async fn create_account(&self, email: &str, password_hash: &str, now: DateTime<Utc>) -> Result<Account, StoreError>;
+    async fn create_account(&self, email: &str, password_hash: &str, now: DateTime<Utc>)
+    -> Result<Account, StoreError>;
     async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
     async fn account(&self, id: Uuid) -> Result<Option<Account>, StoreError>;
 

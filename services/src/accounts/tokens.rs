@@ -74,12 +74,13 @@ impl AccessTokens {
 
     /// The account a valid token was issued to.
     pub fn verify(&self, token: &str) -> Result<Uuid, TokenError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|error| {
-            match error.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            }
-        })?;
+        let data =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|error| {
+                match error.kind() {
+                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+                    _ => TokenError::Invalid,
+                }
+            })?;
         Uuid::parse_str(&data.claims.sub).map_err(|_| TokenError::Invalid)
     }
 }
