@@ -8,7 +8,8 @@ use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
 
 use super::store::{
-    Account, AccountStore, Credentials, Favorite, NewFavorite, NewRefreshToken, RefreshUse, StoreError, violates_unique,
+    Account, AccountStore, Credentials, Favorite, NewFavorite, NewRefreshToken, RefreshUse, StoreError, sql,
+    violates_unique,
 };
 
 pub struct SqliteAccountStore {
@@ -53,74 +54,50 @@ impl AccountStore for SqliteAccountStore {
         password_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Account, StoreError> {
-        let row = sqlx::query(
-            "insert into account (id, email, password_hash, created_at) values ($1, $2, $3, $4)
-             returning id, email, created_at",
-        )
-        .bind(Uuid::new_v4().to_string())
-        .bind(email)
-        .bind(password_hash)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| if violates_unique(&e, "account_email_key") { StoreError::EmailTaken } else { e.into() })?;
+        let row = sqlx::query(sql::INSERT_ACCOUNT)
+            .bind(Uuid::new_v4().to_string())
+            .bind(email)
+            .bind(password_hash)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| if violates_unique(&e, "account_email_key") { StoreError::EmailTaken } else { e.into() })?;
         account(&row)
     }
 
     async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>, StoreError> {
-        let row =
-            sqlx::query("select id, email, created_at, password_hash from account where lower(email) = lower($1)")
-                .bind(email)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(sql::CREDENTIALS_BY_EMAIL).bind(email).fetch_optional(&self.pool).await?;
         row.map(|row| Ok(Credentials { account: account(&row)?, password_hash: row.try_get("password_hash")? }))
             .transpose()
     }
 
     async fn account(&self, id: Uuid) -> Result<Option<Account>, StoreError> {
-        let row = sqlx::query("select id, email, created_at from account where id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(sql::ACCOUNT_BY_ID).bind(id.to_string()).fetch_optional(&self.pool).await?;
         row.as_ref().map(account).transpose()
     }
 
     async fn save_refresh_token(&self, token: &NewRefreshToken) -> Result<(), StoreError> {
-        sqlx::query(
-            "insert into refresh_token (id, token_hash, family_id, account_id, issued_at, expires_at)
-             values ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(token.id.to_string())
-        .bind(&token.hash)
-        .bind(token.family.to_string())
-        .bind(token.account.to_string())
-        .bind(token.issued_at)
-        .bind(token.expires_at)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(sql::INSERT_REFRESH_TOKEN)
+            .bind(token.id.to_string())
+            .bind(&token.hash)
+            .bind(token.family.to_string())
+            .bind(token.account.to_string())
+            .bind(token.issued_at)
+            .bind(token.expires_at)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     async fn use_refresh_token(&self, hash: &[u8], now: DateTime<Utc>) -> Result<RefreshUse, StoreError> {
-        let spent = sqlx::query(
-            "update refresh_token set used_at = $2
-             where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2
-             returning account_id, family_id",
-        )
-        .bind(hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+        let spent = sqlx::query(sql::SPEND_REFRESH_TOKEN).bind(hash).bind(now).fetch_optional(&self.pool).await?;
         if let Some(row) = spent {
             return Ok(RefreshUse::Spent { account: uuid(&row, "account_id")?, family: uuid(&row, "family_id")? });
         }
-        let row = sqlx::query(
-            "select account_id, family_id, expires_at, used_at, revoked_at from refresh_token where token_hash = $1",
-        )
-        .bind(hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(RefreshUse::Unknown) };
+        let row = sqlx::query(sql::REFRESH_TOKEN_STATE).bind(hash).fetch_optional(&self.pool).await?;
+        let Some(row) = row else {
+            return Ok(RefreshUse::Unknown);
+        };
         let revoked: Option<DateTime<Utc>> = row.try_get("revoked_at")?;
         let used: Option<DateTime<Utc>> = row.try_get("used_at")?;
         let expires: DateTime<Utc> = row.try_get("expires_at")?;
@@ -136,11 +113,7 @@ impl AccountStore for SqliteAccountStore {
     }
 
     async fn revoke_refresh_family(&self, family: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("update refresh_token set revoked_at = $2 where family_id = $1 and revoked_at is null")
-            .bind(family.to_string())
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(sql::REVOKE_REFRESH_FAMILY).bind(family.to_string()).bind(now).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -150,20 +123,15 @@ impl AccountStore for SqliteAccountStore {
         new: &NewFavorite,
         now: DateTime<Utc>,
     ) -> Result<(Favorite, bool), StoreError> {
-        let inserted = sqlx::query(
-            "insert into favorite (account_id, tmdb_id, title, poster_path, release_year, created_at)
-             values ($1, $2, $3, $4, $5, $6)
-             on conflict (account_id, tmdb_id) do nothing
-             returning tmdb_id, title, poster_path, release_year, created_at",
-        )
-        .bind(account.to_string())
-        .bind(tmdb_id(new.tmdb_id)?)
-        .bind(&new.title)
-        .bind(&new.poster_path)
-        .bind(new.release_year)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+        let inserted = sqlx::query(sql::INSERT_FAVORITE)
+            .bind(account.to_string())
+            .bind(tmdb_id(new.tmdb_id)?)
+            .bind(&new.title)
+            .bind(&new.poster_path)
+            .bind(new.release_year)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
         match inserted {
             Some(row) => Ok((favorite(&row)?, true)),
             None => {
@@ -174,41 +142,27 @@ impl AccountStore for SqliteAccountStore {
     }
 
     async fn favorites(&self, account: Uuid, offset: u64, limit: u64) -> Result<(Vec<Favorite>, u64), StoreError> {
-        let rows = sqlx::query(
-            "select tmdb_id, title, poster_path, release_year, created_at from favorite
-             where account_id = $1 order by created_at desc, tmdb_id desc limit $3 offset $2",
-        )
-        .bind(account.to_string())
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query_scalar("select count(*) from favorite where account_id = $1")
+        let rows = sqlx::query(sql::LIST_FAVORITES)
             .bind(account.to_string())
-            .fetch_one(&self.pool)
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
             .await?;
+        let total: i64 =
+            sqlx::query_scalar(sql::COUNT_FAVORITES).bind(account.to_string()).fetch_one(&self.pool).await?;
         let list = rows.iter().map(favorite).collect::<Result<Vec<_>, _>>()?;
         Ok((list, u64::try_from(total).unwrap_or_default()))
     }
 
     async fn favorite(&self, account: Uuid, id: u64) -> Result<Option<Favorite>, StoreError> {
-        let row = sqlx::query(
-            "select tmdb_id, title, poster_path, release_year, created_at from favorite
-             where account_id = $1 and tmdb_id = $2",
-        )
-        .bind(account.to_string())
-        .bind(tmdb_id(id)?)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row =
+            sqlx::query(sql::FAVORITE).bind(account.to_string()).bind(tmdb_id(id)?).fetch_optional(&self.pool).await?;
         row.as_ref().map(favorite).transpose()
     }
 
     async fn remove_favorite(&self, account: Uuid, id: u64) -> Result<bool, StoreError> {
-        let result = sqlx::query("delete from favorite where account_id = $1 and tmdb_id = $2")
-            .bind(account.to_string())
-            .bind(tmdb_id(id)?)
-            .execute(&self.pool)
-            .await?;
+        let result =
+            sqlx::query(sql::DELETE_FAVORITE).bind(account.to_string()).bind(tmdb_id(id)?).execute(&self.pool).await?;
         Ok(result.rows_affected() > 0)
     }
 }

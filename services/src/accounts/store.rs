@@ -100,6 +100,38 @@ pub(crate) fn violates_unique(error: &sqlx::Error, name: &str) -> bool {
     }
 }
 
+/// The statements both stores run, word for word: the backends differ only in how ids and
+/// times are bound, so the contract tests exercise the very same SQL on each.
+pub(crate) mod sql {
+    pub const INSERT_ACCOUNT: &str =
+        "insert into account (id, email, password_hash, created_at) values ($1, $2, $3, $4)
+             returning id, email, created_at";
+    pub const CREDENTIALS_BY_EMAIL: &str =
+        "select id, email, created_at, password_hash from account where lower(email) = lower($1)";
+    pub const ACCOUNT_BY_ID: &str = "select id, email, created_at from account where id = $1";
+    pub const INSERT_REFRESH_TOKEN: &str =
+        "insert into refresh_token (id, token_hash, family_id, account_id, issued_at, expires_at)
+             values ($1, $2, $3, $4, $5, $6)";
+    pub const SPEND_REFRESH_TOKEN: &str = "update refresh_token set used_at = $2
+             where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2
+             returning account_id, family_id";
+    pub const REFRESH_TOKEN_STATE: &str =
+        "select account_id, family_id, expires_at, used_at, revoked_at from refresh_token where token_hash = $1";
+    pub const REVOKE_REFRESH_FAMILY: &str =
+        "update refresh_token set revoked_at = $2 where family_id = $1 and revoked_at is null";
+    pub const INSERT_FAVORITE: &str =
+        "insert into favorite (account_id, tmdb_id, title, poster_path, release_year, created_at)
+             values ($1, $2, $3, $4, $5, $6)
+             on conflict (account_id, tmdb_id) do nothing
+             returning tmdb_id, title, poster_path, release_year, created_at";
+    pub const LIST_FAVORITES: &str = "select tmdb_id, title, poster_path, release_year, created_at from favorite
+             where account_id = $1 order by created_at desc, tmdb_id desc limit $3 offset $2";
+    pub const COUNT_FAVORITES: &str = "select count(*) from favorite where account_id = $1";
+    pub const FAVORITE: &str = "select tmdb_id, title, poster_path, release_year, created_at from favorite
+             where account_id = $1 and tmdb_id = $2";
+    pub const DELETE_FAVORITE: &str = "delete from favorite where account_id = $1 and tmdb_id = $2";
+}
+
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// `email` is stored as given; uniqueness ignores case.
