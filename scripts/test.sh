@@ -11,6 +11,8 @@ scripts/services.sh
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 
+scripts/check-wasm-deps.sh
+
 echo "==> Rust tests"
 # This also builds target/debug/server, the binary the browser tests run: building it again
 # through cargo-leptos would compile every dependency a second time with other flags.
