@@ -4,8 +4,9 @@
 # it on a spare loopback port on embedded defaults (built-in emulator, SQLite), warms the keys,
 # then measures. Figures depend on the machine; the README's table names the one it ran on.
 #
-#   bench/run.sh                       # every target below, 10 s each
-#   DURATION=30s bench/run.sh trending # one target
+#   bench/run.sh                        # cached trending, 10 s each
+#   DURATION=30s bench/run.sh trending  # one target, longer
+#   bench/run.sh for-you                # "For you" of a user with 50 favorites (warm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/versions.env
@@ -28,6 +29,7 @@ path_of() {
     trending) echo "/api/movies/trending/" ;;
     details) echo "/api/movies/1267/" ;;
     search) echo "/api/movies/search/?q=star" ;;
+    for-you) echo "/api/recommendations/" ;;
     *) echo "unknown target $1" >&2; exit 2 ;;
   esac
 }
@@ -53,16 +55,34 @@ start_server() { # cache: memory | redis
   echo "server did not start:" >&2; cat "$data_dir/server-$1.log" >&2; exit 1
 }
 
+# Registers a user with 50 favorites (the first 50 popular movies) and prints an access token.
+prepare_user() {
+  local email="bench-$RANDOM$RANDOM@example.com" token ids
+  token="$(curl -fsS -X POST "http://$ADDR/api/auth/register/" -H 'content-type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"bench passphrase $RANDOM\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access"])')"
+  ids="$(for page in 1 2 3; do curl -fsS "http://$ADDR/api/movies/popular/?page=$page"; echo; done |
+    python3 -c 'import json,sys; print(" ".join(str(m["id"]) for l in sys.stdin if l.strip() for m in json.loads(l)["results"]))' |
+    tr ' ' '\n' | head -50)"
+  for id in $ids; do
+    curl -fsS -o /dev/null -X POST "http://$ADDR/api/favorites/" -H "authorization: Bearer $token" \
+      -H 'content-type: application/json' -d "{\"tmdb_id\":$id}"
+  done
+  echo "$token"
+}
+
 printf '\n| target | cache | encoding | connections | requests/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|---|\n'
 for cache in memory redis; do
   start_server "$cache"
   for target in "${targets[@]}"; do
     url="http://$ADDR$(path_of "$target")"
-    curl -fsS "$url" >/dev/null   # warm: the measured requests are cache hits
+    auth=()
+    if [[ "$target" == for-you ]]; then auth=(-H "authorization: Bearer $(prepare_user)"); fi
+    curl -fsS "${auth[@]}" "$url" >/dev/null   # warm: the measured requests are cache hits
     # identity: the server's own work; br: what a browser asks for (compression included).
     for encoding in identity br; do
     for connections in 16 64; do
-      REPORT="$(oha --no-tui --output-format json -z "$DURATION" -c "$connections" -H "accept-encoding: $encoding" "$url")" \
+      REPORT="$(oha --no-tui --output-format json -z "$DURATION" -c "$connections" -H "accept-encoding: $encoding" "${auth[@]}" "$url")" \
         python3 - "$target" "$cache" "$encoding" "$connections" <<'PY'
 import json, os, sys
 target, cache, encoding, connections = sys.argv[1:5]

@@ -23,6 +23,10 @@ cargo leptos build --frontend-only
 
 echo "==> end-to-end tests"
 E2E_ADDR="${E2E_ADDR:-127.0.0.1:3300}"
+if curl -fsS "http://$E2E_ADDR/healthz" >/dev/null 2>&1; then
+  echo "error: something already answers on $E2E_ADDR; stop it or set E2E_ADDR" >&2
+  exit 1
+fi
 data_dir="$(mktemp -d)"
 log="$data_dir/server.log"
 LEPTOS_SITE_ADDR="$E2E_ADDR" DATA_DIR="$data_dir" LOG_FORMAT=json RUST_LOG=info \

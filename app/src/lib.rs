@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <A href="/" attr:class="brand">"Nexus"</A>
                 <nav aria-label="Main">
                     <A href="/">"Trending"</A>
+                    <A href="/search">"Search"</A>
                 </nav>
             </header>
             <main id="main">
@@ -70,6 +71,9 @@ pub fn App() -> impl IntoView {
                 // need JavaScript to swap loaded content in.
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::InOrder/>
+                    // Async: the page waits for the movie, so an unknown one is answered 404.
+                    <Route path=path!("/movie/:id") view=pages::movie::MoviePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer">

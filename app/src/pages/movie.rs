@@ -1,0 +1,173 @@
+//! A movie's page: backdrop, poster, facts, cast, trailer, and rows of related movies.
+
+use api_types::MovieDetails;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::AppError;
+use crate::components::{ErrorNotice, MovieGrid};
+
+/// Everything the movie page shows, in one call to the catalog service.
+#[server(input = GetUrl)]
+pub async fn get_movie(id: u64) -> Result<MovieDetails, AppError> {
+    let services = crate::server::services()?;
+    Ok(services.catalog.details(id, services::catalog::DEFAULT_LANGUAGE).await?)
+}
+
+#[component]
+pub fn MoviePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<u64>().ok())));
+    let movie = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_movie(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+
+    view! {
+        <Transition fallback=|| view! { <MovieSkeleton/> }>
+            <ErrorBoundary fallback=move |errors| {
+                mark_not_found(&errors);
+                view! {
+                    <Title text="Movie unavailable"/>
+                    <ErrorNotice errors retry=Callback::new(move |_| movie.refetch())/>
+                }
+            }>
+                {move || Suspend::new(async move { movie.await.map(|details| view! { <MovieDetailsView details/> }) })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+/// A missing movie is a 404 for the whole page, not just a message.
+fn mark_not_found(errors: &ArcRwSignal<Errors>) {
+    #[cfg(feature = "ssr")]
+    {
+        let missing = errors.with_untracked(|errors| {
+            errors.iter().any(|(_, error)| error.to_string() == AppError::NotFound.to_string())
+        });
+        if missing {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(http::StatusCode::NOT_FOUND);
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = errors;
+}
+
+#[component]
+fn MovieDetailsView(details: MovieDetails) -> impl IntoView {
+    let movie = details.movie;
+    let heading = match movie.year {
+        Some(year) => format!("{} ({year})", movie.title),
+        None => movie.title.clone(),
+    };
+    let facts: Vec<String> = [
+        movie.year.map(|y| y.to_string()),
+        details.certification.clone(),
+        details.runtime.map(|m| format!("{}h {:02}m", m / 60, m % 60)),
+        (!movie.genres.is_empty()).then(|| movie.genres.join(", ")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let rating = (movie.vote_count > 0).then(|| format!("{:.1}", movie.vote_average));
+    let description = movie.overview.chars().take(160).collect::<String>();
+    view! {
+        <Title text=movie.title.clone()/>
+        <Meta name="description" content=description/>
+        <article class="movie-page">
+            <div class="backdrop" aria-hidden="true">
+                {movie.backdrop_url.clone().map(|url| view! { <img src=url alt="" width="780" height="439"/> })}
+            </div>
+            <div class="movie-hero">
+                <div class="poster">
+                    {movie.poster_url.clone().map(|url| view! {
+                        <img src=url alt=format!("Poster of {}", movie.title) width="342" height="513"/>
+                    })}
+                </div>
+                <div class="movie-facts">
+                    <h1>{heading}</h1>
+                    {details.tagline.clone().map(|tagline| view! { <p class="tagline">{tagline}</p> })}
+                    <p class="facts">{facts.join(" · ")}</p>
+                    {rating.map(|rating| view! {
+                        <p class="rating-large">
+                            <span aria-hidden="true">"★ "</span>{rating}<span class="muted">" / 10 · "{thousands(movie.vote_count)}" votes"</span>
+                        </p>
+                    })}
+                    <p class="overview">{movie.overview.clone()}</p>
+                    {(!details.directors.is_empty()).then(|| view! {
+                        <p><strong>"Directed by "</strong>{details.directors.join(", ")}</p>
+                    })}
+                    {details.trailer.clone().map(|trailer| view! {
+                        <p><a class="button-link" href=trailer.url rel="noopener noreferrer" target="_blank">"Watch the trailer"</a></p>
+                    })}
+                </div>
+            </div>
+            {(!details.cast.is_empty()).then(|| view! {
+                <section aria-labelledby="cast-heading">
+                    <h2 id="cast-heading">"Cast"</h2>
+                    <ul class="cast">
+                        {details.cast.iter().map(|member| view! {
+                            <li><strong>{member.name.clone()}</strong>{member.character.clone().map(|c| view! { <span>" as "{c}</span> })}</li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {(!details.recommendations.is_empty()).then(|| view! {
+                <section aria-labelledby="recommended-heading">
+                    <h2 id="recommended-heading">"If you like this"</h2>
+                    <MovieGrid movies=details.recommendations.iter().take(12).cloned().collect() label="Recommended movies"/>
+                </section>
+            })}
+            {(!details.similar.is_empty()).then(|| view! {
+                <section aria-labelledby="similar-heading">
+                    <h2 id="similar-heading">"Similar movies"</h2>
+                    <MovieGrid movies=details.similar.iter().take(12).cloned().collect() label="Similar movies"/>
+                </section>
+            })}
+        </article>
+    }
+}
+
+/// 465000 → "465,000".
+fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(super::thousands(465_000), "465,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(0), "0");
+    }
+}
+
+#[component]
+fn MovieSkeleton() -> impl IntoView {
+    view! {
+        <div class="movie-hero skeleton" aria-hidden="true">
+            <div class="poster"></div>
+            <div class="movie-facts"><span class="line"></span><span class="line short"></span></div>
+        </div>
+        <p class="visually-hidden" role="status">"Loading the movie…"</p>
+    }
+}
