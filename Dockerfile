@@ -5,7 +5,7 @@
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 RUN apt-get update \
- && apt-get install -y --no-install-recommends binaryen \
+ && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 COPY scripts/versions.env scripts/versions.env
 # cargo-leptos' lockfile needs rustc >= 1.96; the project itself builds with 1.95.
@@ -13,7 +13,8 @@ RUN . scripts/versions.env \
  && rustup toolchain install "$TOOLS_RUST_TOOLCHAIN" --profile minimal \
  && cargo "+$TOOLS_RUST_TOOLCHAIN" install cargo-leptos --version "=$CARGO_LEPTOS_VERSION" --locked --features no_downloads \
  && cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" \
- && rustup target add wasm32-unknown-unknown
+ && rustup target add wasm32-unknown-unknown \
+ && npm install -g "binaryen@$BINARYEN_VERSION"
 COPY . .
 RUN cargo leptos build --release
 

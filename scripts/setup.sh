@@ -46,10 +46,10 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIN
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
 fi
 
-# wasm-opt for release builds.
-if ! command -v wasm-opt >/dev/null; then
-  step "binaryen (wasm-opt)"
-  apt_install binaryen
+# wasm-opt for release builds, project-local; scripts/tools-path.sh puts it first on PATH.
+if [[ "$(.tools/node_modules/.bin/wasm-opt --version 2>/dev/null || true)" != "wasm-opt version ${BINARYEN_VERSION%%.*} "* ]]; then
+  step "binaryen $BINARYEN_VERSION (wasm-opt)"
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error --no-save "binaryen@$BINARYEN_VERSION"
 fi
 
 if $want_test_tools; then
