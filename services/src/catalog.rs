@@ -308,13 +308,8 @@ impl CatalogService {
     }
 
     pub async fn details(&self, id: u64, language: &str) -> Result<MovieDetails, CatalogError> {
-        let id = check_id(id)?;
         let language = check_language(language)?;
-        let key = format!("tmdb:movie:{id}:{language}");
-        let details = self
-            .details
-            .get_or_fetch(&key, self.ttl(self.ttls.details), || self.tmdb.movie_details(id, language))
-            .await?;
+        let details = self.tmdb_details(id, language).await?;
         let mapper = self.mapper(language).await?;
         Ok(mapper.details(&details))
     }
@@ -322,20 +317,25 @@ impl CatalogService {
     /// What a favorite keeps of a movie, so lists need no upstream call: title, poster path
     /// (resolved to a URL when shown, with the image configuration of the day) and year.
     pub async fn snapshot(&self, id: u64) -> Result<(String, Option<String>, Option<i32>), CatalogError> {
-        let id = check_id(id)?;
-        let key = format!("tmdb:movie:{id}:{DEFAULT_LANGUAGE}");
-        let details = self
-            .details
-            .get_or_fetch(&key, self.ttl(self.ttls.details), || self.tmdb.movie_details(id, DEFAULT_LANGUAGE))
-            .await?;
+        let details = self.tmdb_details(id, DEFAULT_LANGUAGE).await?;
         let year = year_of(details.release_date.as_deref().filter(|d| !d.is_empty()));
         Ok((details.title.clone(), details.poster_path.clone().filter(|p| !p.is_empty()), year))
     }
 
-    /// A poster URL for a stored poster path.
-    pub async fn poster_url(&self, path: Option<&str>) -> Result<Option<String>, CatalogError> {
+    /// TMDb's details record, cached: the movie page and favorites share one entry.
+    async fn tmdb_details(&self, id: u64, language: &str) -> Result<Arc<TmdbMovieDetails>, CatalogError> {
+        let id = check_id(id)?;
+        let key = format!("tmdb:movie:{id}:{language}");
+        Ok(self
+            .details
+            .get_or_fetch(&key, self.ttl(self.ttls.details), || self.tmdb.movie_details(id, language))
+            .await?)
+    }
+
+    /// Turns stored poster paths into URLs; resolve once, use for a whole list.
+    pub async fn posters(&self) -> Result<Posters, CatalogError> {
         let mapper = self.mapper(DEFAULT_LANGUAGE).await?;
-        Ok(mapper.image(&mapper.poster_size, path))
+        Ok(Posters { base: mapper.image_base, size: mapper.poster_size })
     }
 
     /// Recommendations for, or films similar to, one movie.
@@ -388,6 +388,18 @@ impl CatalogService {
 
 fn check_id(id: u64) -> Result<u64, CatalogError> {
     if id == 0 { Err(invalid("id", "must be a positive whole number")) } else { Ok(id) }
+}
+
+/// Poster URLs for stored poster paths, with the image configuration of the day.
+pub struct Posters {
+    base: String,
+    size: String,
+}
+
+impl Posters {
+    pub fn url(&self, path: Option<&str>) -> Option<String> {
+        path.filter(|p| !p.is_empty()).map(|p| format!("{}/{}{p}", self.base, self.size))
+    }
 }
 
 struct Mapper {

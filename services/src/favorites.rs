@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::accounts::store::{Favorite, NewFavorite};
 use crate::accounts::{AccountStore, StoreError};
-use crate::catalog::{CatalogError, CatalogService};
+use crate::catalog::{CatalogError, CatalogService, Posters};
 use crate::for_you::ForYouService;
 
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -61,8 +61,9 @@ impl FavoritesService {
                 message: "must be a positive whole number".into(),
             });
         }
+        let posters = self.catalog.posters().await?;
         if let Some(existing) = self.store.favorite(account, tmdb_id).await? {
-            return Ok((self.view(existing).await?, false));
+            return Ok((view(existing, &posters), false));
         }
         let (title, poster_path, release_year) = self.catalog.snapshot(tmdb_id).await?;
         let new = NewFavorite { tmdb_id, title, poster_path, release_year };
@@ -70,7 +71,7 @@ impl FavoritesService {
         if created {
             self.for_you.invalidate(account).await;
         }
-        Ok((self.view(favorite).await?, created))
+        Ok((view(favorite, &posters), created))
     }
 
     pub async fn list(&self, account: Uuid, page: u32, page_size: u32) -> Result<Page<FavoriteMovie>, FavoritesError> {
@@ -85,17 +86,15 @@ impl FavoritesService {
         }
         let offset = u64::from(page - 1) * u64::from(page_size);
         let (favorites, total) = self.store.favorites(account, offset, u64::from(page_size)).await?;
-        let mut results = Vec::with_capacity(favorites.len());
-        for favorite in favorites {
-            results.push(self.view(favorite).await?);
-        }
+        let posters = self.catalog.posters().await?;
+        let results = favorites.into_iter().map(|favorite| view(favorite, &posters)).collect();
         let total_pages = u32::try_from(total.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX).max(1);
         Ok(Page { count: total, next: None, previous: None, page, total_pages, results })
     }
 
     pub async fn get(&self, account: Uuid, tmdb_id: u64) -> Result<FavoriteMovie, FavoritesError> {
         let favorite = self.store.favorite(account, tmdb_id).await?.ok_or(FavoritesError::NotFound)?;
-        self.view(favorite).await
+        Ok(view(favorite, &self.catalog.posters().await?))
     }
 
     pub async fn remove(&self, account: Uuid, tmdb_id: u64) -> Result<(), FavoritesError> {
@@ -105,16 +104,16 @@ impl FavoritesService {
         self.for_you.invalidate(account).await;
         Ok(())
     }
+}
 
-    async fn view(&self, favorite: Favorite) -> Result<FavoriteMovie, FavoritesError> {
-        // The image configuration is cached for a day: this needs no upstream call.
-        let poster_url = self.catalog.poster_url(favorite.poster_path.as_deref()).await?;
-        Ok(FavoriteMovie {
-            id: favorite.tmdb_id,
-            title: favorite.title,
-            year: favorite.release_year,
-            poster_url,
-            added_at: favorite.created_at.to_rfc3339(),
-        })
+/// A stored favorite as the API shows it. The image configuration is cached for a day, so
+/// resolving posters needs no upstream call.
+fn view(favorite: Favorite, posters: &Posters) -> FavoriteMovie {
+    FavoriteMovie {
+        id: favorite.tmdb_id,
+        poster_url: posters.url(favorite.poster_path.as_deref()),
+        title: favorite.title,
+        year: favorite.release_year,
+        added_at: favorite.created_at.to_rfc3339(),
     }
 }

@@ -131,7 +131,7 @@ async fn a_call_never_outlives_its_budget() {
 }
 
 #[tokio::test]
-async fn connection_errors_are_retried_and_reported() {
+async fn connection_errors_are_reported_as_such() {
     // A port nothing listens on.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");

@@ -50,7 +50,7 @@ fn mark_not_found(errors: &ArcRwSignal<Errors>) {
     #[cfg(feature = "ssr")]
     {
         let missing = errors.with_untracked(|errors| {
-            errors.iter().any(|(_, error)| error.to_string() == AppError::NotFound.to_string())
+            errors.iter().any(|(_, error)| error.downcast_ref::<AppError>() == Some(&AppError::NotFound))
         });
         if missing {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

@@ -11,6 +11,7 @@ use services::catalog::{DEFAULT_LANGUAGE, Locale, MovieList, Relation, locale};
 
 use super::error::ApiError;
 use super::pagination::with_links;
+use super::query::param;
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -33,18 +34,6 @@ pub fn router() -> Router<AppState> {
 
 type Params = Query<HashMap<String, String>>;
 type ListResult = Result<Json<Page<MovieSummary>>, ApiError>;
-
-/// An optional query parameter, parsed; a bad value is an error naming the parameter.
-fn param<T: std::str::FromStr>(
-    params: &HashMap<String, String>,
-    name: &str,
-    expected: &str,
-) -> Result<Option<T>, ApiError> {
-    match params.get(name).map(|raw| raw.trim()) {
-        None | Some("") => Ok(None),
-        Some(raw) => raw.parse::<T>().map(Some).map_err(|_| ApiError::invalid(name, expected)),
-    }
-}
 
 fn page_param(params: &HashMap<String, String>) -> Result<u32, ApiError> {
     Ok(param(params, "page", "must be a whole number from 1 to 500")?.unwrap_or(1))

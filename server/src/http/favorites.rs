@@ -13,6 +13,7 @@ use services::favorites::DEFAULT_PAGE_SIZE;
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount};
 use super::pagination::with_links;
+use super::query::param;
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -35,10 +36,7 @@ async fn for_you(
 }
 
 fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<u32, ApiError> {
-    match params.get(name) {
-        None => Ok(default),
-        Some(raw) => raw.trim().parse().map_err(|_| ApiError::invalid(name, "must be a whole number")),
-    }
+    Ok(param(params, name, "must be a whole number")?.unwrap_or(default))
 }
 
 fn tmdb_id(raw: &str) -> Result<u64, ApiError> {

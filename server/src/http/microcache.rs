@@ -13,6 +13,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::error::ApiError;
+
 pub const MAX_AGE: Duration = Duration::from_secs(5);
 /// Larger bodies are passed through uncached.
 const MAX_BODY: usize = 512 * 1024;
@@ -70,18 +72,21 @@ pub async fn serve_cached(State(cache): State<MicroCache>, request: Request, nex
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(body) => {
-            let mut headers = parts.headers.clone();
+            let mut headers = parts.headers;
             // The length is the body's; a streamed original had none.
             headers.remove(header::TRANSFER_ENCODING);
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-            cache.responses.insert(key, Arc::new(Cached { headers: headers.clone(), body: body.clone() })).await;
-            let mut response = Response::from_parts(parts, Body::from(body));
-            *response.headers_mut() = headers;
+            let cached = Arc::new(Cached { headers, body });
+            cache.responses.insert(key, cached.clone()).await;
+            let mut response = Response::new(Body::from(cached.body.clone()));
+            *response.status_mut() = parts.status;
+            *response.headers_mut() = cached.headers.clone();
             response
         }
         Err(error) => {
-            tracing::warn!(%error, "response too large or broken; not cached");
-            (StatusCode::INTERNAL_SERVER_ERROR, "response could not be read").into_response()
+            // The body is consumed by now: all that can be sent is an error, in the API's shape.
+            tracing::error!(%error, "catalog response too large or broken");
+            ApiError::Internal.into_response()
         }
     }
 }

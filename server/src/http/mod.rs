@@ -10,6 +10,7 @@ mod favorites;
 mod microcache;
 mod ops;
 mod pagination;
+mod query;
 
 use app::server::ServerContext;
 use app::{App, shell};

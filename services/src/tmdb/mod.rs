@@ -8,7 +8,6 @@
 mod types;
 
 use std::num::NonZeroU32;
-use std::sync::Arc;
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
@@ -353,6 +352,3 @@ pub struct DiscoverQuery {
     /// TMDb's `sort_by`, e.g. `popularity.desc`.
     pub sort_by: &'static str,
 }
-
-/// The client is shared by every request handler.
-pub type SharedTmdbClient = Arc<TmdbClient>;
