@@ -12,6 +12,12 @@ pub enum AppError {
     NotFound,
     #[error("The movie database is not answering right now. Please try again in a moment.")]
     Unavailable,
+    #[error("Sign in to do that.")]
+    Unauthorized,
+    #[error("Too many attempts. Please try again in {seconds} seconds.")]
+    Throttled { seconds: u64 },
+    #[error("Accounts are unavailable right now. Please try again in a moment.")]
+    AccountsUnavailable,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request itself failed (network down, server unreachable, bad payload).
@@ -43,5 +49,67 @@ impl From<services::catalog::CatalogError> for AppError {
                 Self::Internal
             }
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<services::accounts::AuthError> for AppError {
+    fn from(error: services::accounts::AuthError) -> Self {
+        use services::accounts::AuthError;
+        match error {
+            AuthError::InvalidEmail
+            | AuthError::WeakPassword(_)
+            | AuthError::EmailTaken
+            | AuthError::InvalidCredentials => Self::InvalidInput(capitalised(&error.to_string())),
+            AuthError::InvalidRefreshToken | AuthError::InvalidAccessToken(_) => Self::Unauthorized,
+            AuthError::Throttled { retry_after } => Self::Throttled { seconds: retry_after.as_secs().max(1) },
+            AuthError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "account store unavailable");
+                Self::AccountsUnavailable
+            }
+            AuthError::Internal(cause) => {
+                tracing::error!(error = %cause, "accounts failed");
+                Self::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<services::favorites::FavoritesError> for AppError {
+    fn from(error: services::favorites::FavoritesError) -> Self {
+        use services::favorites::FavoritesError;
+        match error {
+            FavoritesError::InvalidInput { parameter, message } => {
+                Self::InvalidInput(format!("{parameter}: {message}"))
+            }
+            FavoritesError::UnknownMovie | FavoritesError::NotFound => Self::NotFound,
+            FavoritesError::Catalog(cause) => cause.into(),
+            FavoritesError::Store(cause) => match cause {
+                services::accounts::StoreError::Unavailable(_) => {
+                    tracing::warn!(error = %cause, "account store unavailable");
+                    Self::AccountsUnavailable
+                }
+                other => {
+                    tracing::error!(error = %other, "favorites store failed");
+                    Self::Internal
+                }
+            },
+            FavoritesError::DatabaseUnavailable => Self::AccountsUnavailable,
+            FavoritesError::Internal(cause) => {
+                tracing::error!(error = %cause, "favorites failed");
+                Self::Internal
+            }
+        }
+    }
+}
+
+/// Service messages start lower-case, to read well inside API errors; the UI shows them alone.
+#[cfg(feature = "ssr")]
+fn capitalised(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -13,6 +14,10 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 pub use error::AppError;
+
+use crate::components::{Theme, ThemeSwitch};
+use crate::pages::account::SignOutButton;
+use crate::session::{Auth, get_catalog_is_emulated};
 
 /// The name of the CSS, JS and WASM files under `/pkg/` (set in `.cargo/config.toml`, equal to
 /// the `name` in the workspace's cargo-leptos metadata).
@@ -22,7 +27,7 @@ pub const OUTPUT_NAME: &str = env!("LEPTOS_OUTPUT_NAME");
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=Theme::current().as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -57,13 +62,45 @@ pub fn App() -> impl IntoView {
         }/>
         <Meta name="description" content="Find movies: what is trending, what to watch next, and what you love."/>
         <Router>
+            <Layout/>
+        </Router>
+    }
+}
+
+/// Header, the page, footer. Inside the router, so the session's actions see the errors a
+/// form without JavaScript was redirected back with (`?__err=`).
+#[component]
+fn Layout() -> impl IntoView {
+    let auth = Auth::provide();
+    view! {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <A href="/" attr:class="brand">"Nexus"</A>
                 <nav aria-label="Main">
-                    <A href="/">"Trending"</A>
+                    <A href="/" exact=true>"Trending"</A>
+                    <A href="/discover">"Discover"</A>
                     <A href="/search">"Search"</A>
+                    <A href="/for-you">"For you"</A>
+                    <A href="/favorites">"Favorites"</A>
                 </nav>
+                <div class="account-menu">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match auth.user.await {
+                                Ok(Some(user)) => view! {
+                                    <span class="signed-in-as" data-testid="signed-in-as">{user.email}</span>
+                                    <SignOutButton/>
+                                }.into_any(),
+                                // A failing account store leaves the catalog usable: offer sign-in.
+                                _ => view! {
+                                    <A href="/signin">"Sign in"</A>
+                                    <A href="/register" attr:class="button-link">"Register"</A>
+                                }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                    <ThemeSwitch/>
+                </div>
             </header>
             <main id="main">
                 // In-order streaming: each page arrives complete and in document order, so it
@@ -72,13 +109,38 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/discover") view=pages::discover::DiscoverPage ssr=SsrMode::InOrder/>
                     // Async: the page waits for the movie, so an unknown one is answered 404.
                     <Route path=path!("/movie/:id") view=pages::movie::MoviePage ssr=SsrMode::Async/>
+                    <Route path=path!("/favorites") view=pages::favorites::FavoritesPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/for-you") view=pages::for_you::ForYouPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/signin") view=pages::account::SignInPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/register") view=pages::account::RegisterPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/signout") view=pages::account::SignOutPage ssr=SsrMode::InOrder/>
                 </Routes>
             </main>
-            <footer class="site-footer">
-                <p>"This product uses the TMDB API but is not endorsed or certified by TMDB."</p>
-            </footer>
-        </Router>
+            <Footer/>
+    }
+}
+
+/// TMDb's required attribution, and the dataset's credit when the built-in emulator serves.
+#[component]
+fn Footer() -> impl IntoView {
+    let emulated = Resource::new(|| (), |_| get_catalog_is_emulated());
+    view! {
+        <footer class="site-footer">
+            <p>"This product uses the TMDB API but is not endorsed or certified by TMDB."</p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    matches!(emulated.await, Ok(true)).then(|| view! {
+                        <p data-testid="dataset-credit">
+                            "Running on the built-in catalog: movie data from the "
+                            <a href="https://www.npmjs.com/package/vega-datasets">"vega-datasets"</a>
+                            " movies dataset (BSD-3-Clause); posters are generated."
+                        </p>
+                    })
+                })}
+            </Transition>
+        </footer>
     }
 }

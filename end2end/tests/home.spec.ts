@@ -8,16 +8,17 @@ test.describe("home page", () => {
     const response = await page.goto("/");
     expect(response?.status()).toBe(200);
     await expect(page.getByRole("heading", { level: 1, name: "Trending today" })).toBeVisible();
-    const cards = page.getByTestId("movie-card");
+    const cards = page.getByRole("list", { name: "Trending movies" }).getByTestId("movie-card");
     await expect(cards).toHaveCount(20);
-    await expect(cards.first().getByRole("img")).toHaveAttribute("src", /\/t\/p\/w342\/poster-\d+\.svg$/);
+    await expect(cards.first().locator("img")).toHaveAttribute("src", /\/t\/p\/w342\/poster-\d+\.svg$/);
     await context.close();
   });
 
   test("hydrates and switches the trending period in place", async ({ page }) => {
     await page.goto("/");
     await waitForHydration(page);
-    const titles = () => page.getByTestId("movie-card").getByRole("heading").allTextContents();
+    const titles = () =>
+      page.getByRole("list", { name: "Trending movies" }).getByTestId("movie-card").getByRole("heading").allTextContents();
     const today = await titles();
     expect(today).toHaveLength(20);
 

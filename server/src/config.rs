@@ -24,7 +24,7 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "server", version, about = "Nexus, the movie recommendation hub")]
+#[command(name = "server", version, about = "Nexus, the movie recommendation hub", args_override_self = true)]
 pub struct Config {
     /// `production` requires real secrets (JWT_SECRET) and turns off development helpers.
     #[arg(long, env = "APP_ENV", value_name = "APP_ENV", value_enum, default_value = "development")]
@@ -91,8 +91,23 @@ pub struct Config {
     #[arg(long, env = "JWT_SECRET", value_name = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
 
+    /// Proxies whose `X-Forwarded-For` is believed (IPs or CIDR ranges, comma-separated), so
+    /// throttling sees the real client behind a load balancer. Empty: the peer is the client;
+    /// the header is ignored, since anyone can send it.
+    #[arg(long, env = "TRUSTED_PROXIES", value_name = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
+}
+
+/// `10.0.0.0/8` or a single address such as `10.1.2.3`.
+fn parse_network(value: &str) -> Result<ipnet::IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<ipnet::IpNet>()
+        .or_else(|_| value.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{value}` is neither an IP address nor a CIDR range"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +211,15 @@ mod tests {
         assert!(error.to_string().contains("LEPTOS_SITE_ADDR"), "{error}");
         let error = parse(&["--tmdb-timeout-secs", "0"]).expect_err("rejected");
         assert!(error.to_string().contains("TMDB_TIMEOUT_SECS"), "{error}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let config = parse(&["--trusted-proxies", "10.0.0.0/8, 192.168.1.7"]).expect("parses");
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert!(config.trusted_proxies[1].contains(&"192.168.1.7".parse::<std::net::IpAddr>().expect("ip")));
+        let error = parse(&["--trusted-proxies", "lb.internal"]).expect_err("rejected");
+        assert!(error.to_string().contains("TRUSTED_PROXIES"), "{error}");
     }
 
     #[test]

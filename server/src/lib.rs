@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Nexus server: one axum app serving the Leptos UI, its server functions and the public
 //! REST API, on services from the `services` crate.
 

@@ -13,6 +13,7 @@ use services::for_you::ForYouService;
 use services::tmdb::TmdbClient;
 
 use crate::config::Config;
+use crate::http::session::BrowserSessions;
 use crate::upstream::{self, Upstream};
 
 /// In-process cache budget: enough for every list page and detail the hub serves in a day.
@@ -30,6 +31,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// The built-in emulator, when it serves the catalog (for its image routes).
     pub emulator: Option<Arc<emulator::Emulator>>,
+    /// Browser sessions (cookies) and client addresses.
+    pub sessions: BrowserSessions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +89,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     ));
     let favorites = Arc::new(FavoritesService::new(account_store, catalog.clone(), for_you.clone()));
 
+    // Over https the session cookies are `Secure` and `__Host-` prefixed.
+    let cookies = app::server::SessionCookies::new(public_url.starts_with("https://"));
+    let sessions = BrowserSessions::new(accounts.clone(), cookies, config.trusted_proxies.clone());
+
     let state = AppState {
         leptos_options,
         catalog,
@@ -96,6 +103,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         db,
         public_url: public_url.into(),
         emulator: upstream.emulator.as_ref().map(|running| running.emulator.clone()),
+        sessions,
     };
     Ok(Started { state, upstream })
 }

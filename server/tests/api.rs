@@ -139,7 +139,12 @@ async fn the_home_page_is_server_rendered_with_trending_movies() {
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
     let html = String::from_utf8_lossy(&bytes);
     assert!(html.contains("Trending today"));
-    assert_eq!(html.matches("data-testid=\"movie-card\"").count(), 20, "20 cards rendered");
+    let trending = html.split("aria-label=\"Trending movies\"").nth(1).and_then(|rest| rest.split("</ul>").next());
+    assert_eq!(trending.map(|list| list.matches("data-testid=\"movie-card\"").count()), Some(20), "20 trending cards");
+    for row in ["Popular", "Top rated", "Coming soon"] {
+        let list = html.split(&format!("aria-label=\"{row}\"")).nth(1).and_then(|rest| rest.split("</ul>").next());
+        assert_eq!(list.map(|list| list.matches("data-testid=\"movie-card\"").count()), Some(12), "{row} row");
+    }
 }
 
 fn assert_list(body: &Value) {

@@ -1,23 +1,61 @@
-use api_types::MovieSummary;
+use api_types::{FavoriteMovie, MovieSummary, Recommendation};
 use leptos::prelude::*;
 
-/// A poster, title, year and rating; the whole card is one link to the movie.
+/// What a card shows, from any of the lists the app has (catalog, favorites, "For you").
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardMovie {
+    pub id: u64,
+    pub title: String,
+    pub year: Option<i32>,
+    pub poster_url: Option<String>,
+    /// Average out of 10, when anyone has voted.
+    pub rating: Option<f64>,
+}
+
+impl From<MovieSummary> for CardMovie {
+    fn from(movie: MovieSummary) -> Self {
+        Self {
+            rating: (movie.vote_count > 0).then_some(movie.vote_average),
+            id: movie.id,
+            title: movie.title,
+            year: movie.year,
+            poster_url: movie.poster_url,
+        }
+    }
+}
+
+impl From<FavoriteMovie> for CardMovie {
+    fn from(movie: FavoriteMovie) -> Self {
+        Self { id: movie.id, title: movie.title, year: movie.year, poster_url: movie.poster_url, rating: None }
+    }
+}
+
+impl From<Recommendation> for CardMovie {
+    fn from(recommendation: Recommendation) -> Self {
+        recommendation.movie.into()
+    }
+}
+
+/// A poster, title, year and rating; the poster and title are one link to the movie. Extra
+/// content (a remove button, a "because you liked") goes below, outside the link.
 #[component]
-pub fn MovieCard(movie: MovieSummary, #[prop(default = false)] eager: bool) -> impl IntoView {
-    let label = match movie.year {
-        Some(year) => format!("{} ({year})", movie.title),
-        None => movie.title.clone(),
-    };
-    let rating = (movie.vote_count > 0).then(|| format!("{:.1}", movie.vote_average));
+pub fn MovieCard(
+    #[prop(into)] movie: CardMovie,
+    #[prop(default = false)] eager: bool,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let rating = movie.rating.map(|rating| format!("{rating:.1}"));
     view! {
         <li class="movie-card" data-testid="movie-card">
-            <a href=format!("/movie/{}", movie.id) aria-label=label>
+            // The link is named by its text (title, year, rating); the poster beside the title
+            // is decorative, so screen readers do not hear the title twice.
+            <a href=format!("/movie/{}", movie.id)>
                 <div class="poster">
                     {match movie.poster_url {
                         Some(url) => view! {
                             <img
                                 src=url
-                                alt=format!("Poster of {}", movie.title)
+                                alt=""
                                 width="342"
                                 height="513"
                                 loading=if eager { "eager" } else { "lazy" }
@@ -30,7 +68,7 @@ pub fn MovieCard(movie: MovieSummary, #[prop(default = false)] eager: bool) -> i
                 <div class="movie-card-text">
                     <h3 class="movie-title">{movie.title.clone()}</h3>
                     <p class="movie-meta">
-                        {movie.year.map(|year| view! { <span>{year}</span> })}
+                        {movie.year.map(|year| view! { <span data-testid="movie-year">{year}</span> })}
                         {rating.map(|rating| view! {
                             <span class="rating" title="Average rating out of 10">
                                 <span aria-hidden="true">"★ "</span>
@@ -41,20 +79,27 @@ pub fn MovieCard(movie: MovieSummary, #[prop(default = false)] eager: bool) -> i
                     </p>
                 </div>
             </a>
+            {children.map(|children| view! { <div class="movie-card-extra">{children()}</div> })}
         </li>
     }
 }
 
-/// A responsive grid of cards; the first row loads eagerly, the rest lazily.
+/// How many cards are in the first rows on a wide screen: those load eagerly, the rest lazily.
+pub const ABOVE_THE_FOLD: usize = 6;
+
+/// A responsive grid of cards; the first `eager` posters load at once, the rest when near.
 #[component]
-pub fn MovieGrid(movies: Vec<MovieSummary>, #[prop(into)] label: String) -> impl IntoView {
-    const ABOVE_THE_FOLD: usize = 6;
+pub fn MovieGrid(
+    movies: Vec<MovieSummary>,
+    #[prop(into)] label: String,
+    #[prop(default = ABOVE_THE_FOLD)] eager: usize,
+) -> impl IntoView {
     view! {
         <ul class="movie-grid" aria-label=label>
             {movies
                 .into_iter()
                 .enumerate()
-                .map(|(index, movie)| view! { <MovieCard movie eager=index < ABOVE_THE_FOLD/> })
+                .map(|(index, movie)| view! { <MovieCard movie eager=index < eager/> })
                 .collect_view()}
         </ul>
     }

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
-use crate::components::{ErrorNotice, MovieGrid};
+use crate::components::{ErrorNotice, FavoriteToggle, MovieGrid};
 
 /// Everything the movie page shows, in one call to the catalog service.
 #[server(input = GetUrl)]
@@ -85,7 +85,11 @@ fn MovieDetailsView(details: MovieDetails) -> impl IntoView {
         <Meta name="description" content=description/>
         <article class="movie-page">
             <div class="backdrop" aria-hidden="true">
-                {movie.backdrop_url.clone().map(|url| view! { <img src=url alt="" width="780" height="439"/> })}
+                {movie.backdrop_url.clone().map(|url| {
+                    // TMDb serves the same backdrop at 1280 px for wide screens.
+                    let srcset = url.contains("/w780/").then(|| format!("{url} 780w, {} 1280w", url.replace("/w780/", "/w1280/")));
+                    view! { <img src=url srcset=srcset sizes="100vw" alt="" width="780" height="439" fetchpriority="high"/> }
+                })}
             </div>
             <div class="movie-hero">
                 <div class="poster">
@@ -102,6 +106,7 @@ fn MovieDetailsView(details: MovieDetails) -> impl IntoView {
                             <span aria-hidden="true">"★ "</span>{rating}<span class="muted">" / 10 · "{thousands(movie.vote_count)}" votes"</span>
                         </p>
                     })}
+                    <FavoriteToggle tmdb_id=movie.id/>
                     <p class="overview">{movie.overview.clone()}</p>
                     {(!details.directors.is_empty()).then(|| view! {
                         <p><strong>"Directed by "</strong>{details.directors.join(", ")}</p>
@@ -124,13 +129,13 @@ fn MovieDetailsView(details: MovieDetails) -> impl IntoView {
             {(!details.recommendations.is_empty()).then(|| view! {
                 <section aria-labelledby="recommended-heading">
                     <h2 id="recommended-heading">"If you like this"</h2>
-                    <MovieGrid movies=details.recommendations.iter().take(12).cloned().collect() label="Recommended movies"/>
+                    <MovieGrid movies=details.recommendations.iter().take(12).cloned().collect() label="Recommended movies" eager=0/>
                 </section>
             })}
             {(!details.similar.is_empty()).then(|| view! {
                 <section aria-labelledby="similar-heading">
                     <h2 id="similar-heading">"Similar movies"</h2>
-                    <MovieGrid movies=details.similar.iter().take(12).cloned().collect() label="Similar movies"/>
+                    <MovieGrid movies=details.similar.iter().take(12).cloned().collect() label="Similar movies" eager=0/>
                 </section>
             })}
         </article>

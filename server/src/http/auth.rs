@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
-use services::accounts::store::Account;
 use services::accounts::{AuthError, Session};
 
 use super::error::ApiError;
@@ -25,10 +24,6 @@ pub fn router() -> Router<AppState> {
     routes.into_iter().fold(Router::new(), |router, (path, handler)| slash_optional(router, path, handler))
 }
 
-pub fn user(account: &Account) -> User {
-    User { id: account.id.to_string(), email: account.email.clone(), created_at: account.created_at.to_rfc3339() }
-}
-
 fn token_pair(session: Session) -> TokenPair {
     let expires_in = (session.access_expires_at - Utc::now()).num_seconds().max(0) as u64;
     TokenPair { access: session.access, refresh: session.refresh, token_type: "Bearer".into(), expires_in }
@@ -40,7 +35,7 @@ async fn register(
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<(StatusCode, Json<Registered>), ApiError> {
     let (account, session) = state.accounts.register(&body.email, &body.password).await?;
-    Ok((StatusCode::CREATED, Json(Registered { user: user(&account), tokens: token_pair(session) })))
+    Ok((StatusCode::CREATED, Json(Registered { user: account.to_user(), tokens: token_pair(session) })))
 }
 
 /// `POST /api/auth/token/` `{email, password}` → a token pair.
@@ -76,5 +71,5 @@ async fn me(State(state): State<AppState>, BearerAccount(id): BearerAccount) -> 
         AuthError::InvalidAccessToken(_) => ApiError::Unauthorized { message: "the account no longer exists" },
         other => other.into(),
     })?;
-    Ok(Json(user(&account)))
+    Ok(Json(account.to_user()))
 }

@@ -1,17 +1,16 @@
 //! Extractors that answer in the API's error shape: JSON bodies, the bearer account, and the
 //! client's address.
 
-use std::net::SocketAddr;
-
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::error::ApiError;
+use super::session::ClientIp;
 use crate::state::AppState;
 
 /// `Json<T>` whose rejections are API errors: 400 for malformed JSON, 415 for another
@@ -65,14 +64,15 @@ where
     }
 }
 
-/// The peer address, for throttling; "unknown" when the server was not given it (tests).
+/// The client's address, for throttling, as the session middleware worked it out (the peer,
+/// or the forwarded client behind a trusted proxy); "unknown" if the middleware did not run.
 pub struct ClientAddr(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
+        let addr = parts.extensions.get::<ClientIp>().map(|ClientIp(ip)| ip.to_string());
         Ok(Self(addr.unwrap_or_else(|| "unknown".to_owned())))
     }
 }

@@ -11,6 +11,7 @@ mod microcache;
 mod ops;
 mod pagination;
 mod query;
+pub mod session;
 
 use app::server::ServerContext;
 use app::{App, shell};
@@ -39,7 +40,14 @@ fn slash_optional(router: Router<AppState>, path: &str, handler: MethodRouter<Ap
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let context = ServerContext { catalog: state.catalog.clone() };
+    let context = ServerContext {
+        catalog: state.catalog.clone(),
+        accounts: state.accounts.clone(),
+        favorites: state.favorites.clone(),
+        for_you: state.for_you.clone(),
+        cookies: state.sessions.cookies(),
+        catalog_is_emulated: state.emulator.is_some(),
+    };
     let leptos_options = state.leptos_options.clone();
 
     // The public catalog gets its own compression inside the micro-cache, so cached bodies are
@@ -67,7 +75,8 @@ pub fn router(state: AppState) -> Router {
         router = router.nest_service(EMULATOR_IMAGES_PATH, emulator::images_router(emulator.clone()));
     }
 
-    router.with_state(state).layer(
+    let identify = axum::middleware::from_fn_with_state(state.clone(), session::identify);
+    router.with_state(state).layer(identify).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(

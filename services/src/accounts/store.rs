@@ -12,6 +12,13 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
 }
 
+impl Account {
+    /// The account as the API and the UI show it.
+    pub fn to_user(&self) -> api_types::User {
+        api_types::User { id: self.id.to_string(), email: self.email.clone(), created_at: self.created_at.to_rfc3339() }
+    }
+}
+
 /// An account with its password hash, for sign-in only.
 #[derive(Debug, Clone)]
 pub struct Credentials {

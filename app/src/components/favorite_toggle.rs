@@ -1,0 +1,93 @@
+//! The favorite button: a form that works without JavaScript and, once hydrated, answers at
+//! once (optimistically) and rolls back with a message if the server says no.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::AppError;
+use crate::components::FormError;
+
+/// Whether the movie is one of the user's favorites; `None` when nobody is signed in.
+#[server]
+pub async fn get_favorite_state(tmdb_id: u64) -> Result<Option<bool>, AppError> {
+    let Some(account) = crate::server::visitor()?.account else { return Ok(None) };
+    let services = crate::server::services()?;
+    match services.favorites.get(account, tmdb_id).await {
+        Ok(_) => Ok(Some(true)),
+        Err(services::favorites::FavoritesError::NotFound) => Ok(Some(false)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Adds (`favorite = true`) or removes the movie; answers the new state. Removing a movie that
+/// is not there is not an error: the user's intent is met.
+#[server]
+pub async fn set_favorite(tmdb_id: u64, favorite: bool) -> Result<bool, AppError> {
+    let account = crate::server::require_account()?;
+    let services = crate::server::services()?;
+    if favorite {
+        services.favorites.add(account, tmdb_id).await?;
+    } else {
+        match services.favorites.remove(account, tmdb_id).await {
+            Ok(()) | Err(services::favorites::FavoritesError::NotFound) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(favorite)
+}
+
+#[component]
+pub fn FavoriteToggle(tmdb_id: u64) -> impl IntoView {
+    let action = ServerAction::<SetFavorite>::new();
+    // Refetched after every answer, so a refused change shows the stored state again.
+    let stored = Resource::new(move || action.version().get(), move |_| get_favorite_state(tmdb_id));
+    // What the button shows: the change being sent, else the last accepted one, else the store.
+    let shown = move || -> Option<bool> {
+        if let Some(pending) = action.input().get() {
+            return Some(pending.favorite);
+        }
+        if let Some(Ok(accepted)) = action.value().get() {
+            return Some(accepted);
+        }
+        stored.get().and_then(Result::ok).flatten()
+    };
+    let sign_in_href = format!("/signin?next=/movie/{tmdb_id}");
+
+    view! {
+        <Transition fallback=|| view! { <span class="favorite-placeholder" aria-hidden="true"></span> }>
+            {move || Suspend::new({
+                let sign_in_href = sign_in_href.clone();
+                async move {
+                    match stored.await {
+                        Ok(None) => view! {
+                            <a class="button-link secondary" href=sign_in_href>"Sign in to save favorites"</a>
+                        }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Ok(Some(_)) => {
+                            let is_favorite = move || shown().unwrap_or(false);
+                            view! {
+                                <ActionForm action attr:class="favorite-form">
+                                    <input type="hidden" name="tmdb_id" value=tmdb_id/>
+                                    <input type="hidden" name="favorite" value=move || (!is_favorite()).to_string()/>
+                                    // The name says what pressing does; `data-favorite` is the state,
+                                    // for styling and tests.
+                                    <button
+                                        type="submit"
+                                        class="favorite-button"
+                                        data-favorite=move || is_favorite().to_string()
+                                        data-testid="favorite-toggle"
+                                    >
+                                        <span aria-hidden="true">{move || if is_favorite() { "★ " } else { "☆ " }}</span>
+                                        {move || if is_favorite() { "In your favorites" } else { "Add to favorites" }}
+                                        <span class="visually-hidden">{move || if is_favorite() { " (press to remove)" } else { "" }}</span>
+                                    </button>
+                                    <FormError result=action.value().into()/>
+                                </ActionForm>
+                            }.into_any()
+                        }
+                    }
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,116 @@
+//! Light and dark themes. The OS preference rules until the user picks one; the pick is kept in
+//! a cookie, so the server renders the page in it (no flash, no script needed) and the switch
+//! works as a plain form without JavaScript.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+#[cfg(feature = "ssr")]
+const THEME_COOKIE: &str = "theme";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the operating system.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Light => "light",
+            Self::Dark => "dark",
+        }
+    }
+
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "light" => Self::Light,
+            "dark" => Self::Dark,
+            _ => Self::System,
+        }
+    }
+
+    /// The theme the page is rendered in: from the cookie on the server, from the `<html>`
+    /// element (which the server marked) in the browser.
+    pub fn current() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<http::request::Parts>()
+                .and_then(|parts| {
+                    parts
+                        .headers
+                        .get_all(http::header::COOKIE)
+                        .iter()
+                        .filter_map(|value| value.to_str().ok())
+                        .flat_map(cookie::Cookie::split_parse)
+                        .filter_map(Result::ok)
+                        .find(|cookie| cookie.name() == THEME_COOKIE)
+                        .map(|cookie| Self::parse(cookie.value()))
+                })
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            document()
+                .document_element()
+                .and_then(|html| html.get_attribute("data-theme"))
+                .map(|theme| Self::parse(&theme))
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// Remembers the theme for a year.
+#[server]
+pub async fn set_theme(theme: Theme) -> Result<Theme, AppError> {
+    let cookie = cookie::Cookie::build((THEME_COOKIE, theme.as_str()))
+        .path("/")
+        .same_site(cookie::SameSite::Lax)
+        .max_age(cookie::time::Duration::days(365))
+        .build();
+    let value = http::HeaderValue::from_str(&cookie.to_string()).map_err(|_| AppError::Internal)?;
+    crate::server::set_cookies([value]);
+    Ok(theme)
+}
+
+/// Three buttons: Auto, Light, Dark. Hydrated, the page switches at once; without JavaScript
+/// the form posts and the page comes back in the new theme.
+#[component]
+pub fn ThemeSwitch() -> impl IntoView {
+    let action = ServerAction::<SetTheme>::new();
+    let theme = RwSignal::new(Theme::current());
+    // Switch at once, before the server has answered.
+    Effect::new(move |_| {
+        if let Some(pending) = action.input().get() {
+            theme.set(pending.theme);
+        }
+    });
+    Effect::new(move |_| {
+        let chosen = theme.get();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("data-theme", chosen.as_str());
+        }
+    });
+    let button = move |value: Theme, label: &'static str| {
+        view! {
+            <button type="submit" name="theme" value=value.as_str() aria-pressed=move || (theme.get() == value).to_string()>
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <ActionForm action attr:class="theme-switch" attr:aria-label="Colour theme">
+            {button(Theme::System, "Auto")}
+            {button(Theme::Light, "Light")}
+            {button(Theme::Dark, "Dark")}
+        </ActionForm>
+    }
+}

@@ -1,0 +1,90 @@
+//! What server functions need from the server: its services, provided as context by the
+//! axum binary (see `server::http`), and who is asking, worked out by its session middleware.
+
+pub mod session;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use services::accounts::AccountService;
+use services::catalog::CatalogService;
+use services::favorites::FavoritesService;
+use services::for_you::ForYouService;
+use uuid::Uuid;
+
+pub use session::{SessionCookies, Visitor};
+
+use crate::AppError;
+
+/// The services a server function may call.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub catalog: Arc<CatalogService>,
+    pub accounts: Arc<AccountService>,
+    pub favorites: Arc<FavoritesService>,
+    pub for_you: Arc<ForYouService>,
+    pub cookies: SessionCookies,
+    /// True when the built-in emulator serves the catalog (the footer then credits its dataset).
+    pub catalog_is_emulated: bool,
+}
+
+/// The server's services, or an internal error when the server did not provide them.
+pub fn services() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>().ok_or_else(|| {
+        tracing::error!("ServerContext missing: the server must provide it to every Leptos route");
+        AppError::Internal
+    })
+}
+
+/// The request being answered (headers, extensions), as leptos_axum provides it.
+pub fn request_parts() -> Result<http::request::Parts, AppError> {
+    use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing: server functions must run inside leptos_axum");
+        AppError::Internal
+    })
+}
+
+/// Who is asking; the session middleware puts it on every UI and server-function request.
+pub fn visitor() -> Result<Visitor, AppError> {
+    request_parts()?.extensions.get::<Visitor>().copied().ok_or_else(|| {
+        tracing::error!("Visitor missing: the session middleware must run before the Leptos routes");
+        AppError::Internal
+    })
+}
+
+/// The signed-in account, or `Unauthorized`.
+pub fn require_account() -> Result<Uuid, AppError> {
+    visitor()?.account.ok_or(AppError::Unauthorized)
+}
+
+/// Adds `Set-Cookie` headers to the response of the current server function or page.
+pub fn set_cookies(cookies: impl IntoIterator<Item = http::HeaderValue>) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        for cookie in cookies {
+            response.append_header(http::header::SET_COOKIE, cookie);
+        }
+    }
+}
+
+/// Where to go after signing in: only a path on this site, so the form cannot be used to
+/// send people elsewhere.
+pub fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n']) => path,
+        _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path(Some("/favorites?page=2")), "/favorites?page=2");
+        for outside in ["https://evil.example", "//evil.example", "/\\evil.example", "favorites", ""] {
+            assert_eq!(local_path(Some(outside)), "/", "{outside}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}

@@ -1,0 +1,155 @@
+//! Browser sessions: the REST API's access and refresh tokens, kept in cookies the page's
+//! scripts cannot read. The server's session middleware reads them (refreshing the access
+//! token when it has expired); the sign-in, register and sign-out server functions write them.
+
+use std::net::IpAddr;
+
+use cookie::{Cookie, SameSite};
+use http::{HeaderMap, HeaderValue};
+use services::accounts::Session;
+use uuid::Uuid;
+
+/// Who is asking: the signed-in account, if any, and the client's address (for throttling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visitor {
+    pub account: Option<Uuid>,
+    pub client: IpAddr,
+}
+
+/// The tokens a browser sent.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BrowserTokens {
+    pub access: Option<String>,
+    pub refresh: Option<String>,
+}
+
+/// How session cookies are named and flagged.
+///
+/// Over https they are `Secure` and carry the `__Host-` prefix (which browsers only accept
+/// from a secure origin, for path `/` and without a domain, so no sibling domain can plant or
+/// read them). Over plain http (local development) browsers refuse both, so the cookies are
+/// plain `HttpOnly; SameSite=Lax` ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionCookies {
+    secure: bool,
+}
+
+impl SessionCookies {
+    pub fn new(secure: bool) -> Self {
+        Self { secure }
+    }
+
+    pub fn access_name(&self) -> &'static str {
+        if self.secure { "__Host-nexus-access" } else { "nexus-access" }
+    }
+
+    pub fn refresh_name(&self) -> &'static str {
+        if self.secure { "__Host-nexus-refresh" } else { "nexus-refresh" }
+    }
+
+    /// `Set-Cookie` values that store a new session; each cookie lives as long as its token.
+    pub fn set(&self, session: &Session) -> Vec<HeaderValue> {
+        let now = chrono::Utc::now();
+        let seconds = |until: chrono::DateTime<chrono::Utc>| (until - now).num_seconds().max(0);
+        vec![
+            self.cookie(self.access_name(), &session.access, seconds(session.access_expires_at)),
+            self.cookie(self.refresh_name(), &session.refresh, seconds(session.refresh_expires_at)),
+        ]
+    }
+
+    /// `Set-Cookie` values that delete both cookies.
+    pub fn clear(&self) -> Vec<HeaderValue> {
+        vec![self.cookie(self.access_name(), "", 0), self.cookie(self.refresh_name(), "", 0)]
+    }
+
+    /// The tokens in a request's `Cookie` headers.
+    pub fn read(&self, headers: &HeaderMap) -> BrowserTokens {
+        let mut tokens = BrowserTokens::default();
+        let pairs = headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .filter_map(Result::ok);
+        for cookie in pairs {
+            if cookie.value().is_empty() {
+                continue;
+            }
+            if cookie.name() == self.access_name() {
+                tokens.access = Some(cookie.value().to_owned());
+            } else if cookie.name() == self.refresh_name() {
+                tokens.refresh = Some(cookie.value().to_owned());
+            }
+        }
+        tokens
+    }
+
+    fn cookie(&self, name: &'static str, value: &str, max_age_seconds: i64) -> HeaderValue {
+        let cookie = Cookie::build((name, value))
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.secure)
+            .max_age(cookie::time::Duration::seconds(max_age_seconds))
+            .build();
+        // Tokens are base64url and JWT characters only, so the header is always valid.
+        HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> Session {
+        let now = chrono::Utc::now();
+        Session {
+            access: "a.b.c".into(),
+            access_expires_at: now + chrono::Duration::minutes(15),
+            refresh: "r3fr3sh".into(),
+            refresh_expires_at: now + chrono::Duration::days(14),
+        }
+    }
+
+    #[test]
+    fn cookies_over_https_are_host_prefixed_and_secure() {
+        let set = SessionCookies::new(true).set(&session());
+        let access = set[0].to_str().unwrap_or_default();
+        assert!(access.starts_with("__Host-nexus-access=a.b.c"), "{access}");
+        for flag in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+            assert!(access.contains(flag), "{flag} missing from {access}");
+        }
+        assert!(!access.contains("Domain"), "{access}");
+        let refresh = set[1].to_str().unwrap_or_default();
+        assert!(refresh.starts_with("__Host-nexus-refresh=r3fr3sh"), "{refresh}");
+        assert!(refresh.contains("Max-Age=1209"), "14 days: {refresh}");
+    }
+
+    #[test]
+    fn cookies_over_plain_http_are_not_secure_but_still_http_only() {
+        let set = SessionCookies::new(false).set(&session());
+        let access = set[0].to_str().unwrap_or_default();
+        assert!(access.starts_with("nexus-access="), "{access}");
+        assert!(access.contains("HttpOnly") && access.contains("SameSite=Lax"), "{access}");
+        assert!(!access.contains("Secure"), "{access}");
+    }
+
+    #[test]
+    fn reading_finds_the_two_tokens_among_other_cookies() {
+        let cookies = SessionCookies::new(false);
+        let mut headers = HeaderMap::new();
+        headers.append(http::header::COOKIE, HeaderValue::from_static("theme=dark; nexus-access=tok"));
+        headers.append(http::header::COOKIE, HeaderValue::from_static("nexus-refresh=ref"));
+        let tokens = cookies.read(&headers);
+        assert_eq!(tokens.access.as_deref(), Some("tok"));
+        assert_eq!(tokens.refresh.as_deref(), Some("ref"));
+        // A secure deployment ignores the unprefixed names.
+        assert_eq!(SessionCookies::new(true).read(&headers), BrowserTokens::default());
+    }
+
+    #[test]
+    fn clearing_expires_both_cookies() {
+        let cleared = SessionCookies::new(false).clear();
+        assert!(cleared.iter().all(|c| c.to_str().unwrap_or_default().contains("Max-Age=0")));
+    }
+}

@@ -1,0 +1,43 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { waitForHydration } from "./support";
+
+// Every page, in both themes and at phone and desktop widths: no serious or critical
+// axe-core violation.
+const pages = ["/", "/search?q=king", "/discover?genre=18", "/movie/1267", "/favorites", "/for-you", "/signin", "/register", "/signout", "/no-such-page"];
+
+for (const colorScheme of ["light", "dark"] as const) {
+  for (const path of pages) {
+    test(`${path} has no serious accessibility problem (${colorScheme})`, async ({ browser }) => {
+      const context = await browser.newContext({ colorScheme, viewport: colorScheme === "dark" ? { width: 360, height: 780 } : { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(path);
+      await waitForHydration(page);
+      const results = await new AxeBuilder({ page }).analyze();
+      const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+      await context.close();
+    });
+  }
+}
+
+test("keyboard users can skip to the content and see where focus is", async ({ page }) => {
+  await page.goto("/");
+  await waitForHydration(page);
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  const outline = await skip.evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe("none");
+});
+
+test("nothing overflows sideways on a 360 px phone", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
+  const page = await context.newPage();
+  for (const path of ["/", "/movie/1267", "/discover", "/signin"]) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+  await context.close();
+});

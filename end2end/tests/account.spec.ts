@@ -1,0 +1,145 @@
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { waitForHydration } from "./support";
+
+const PASSWORD = "correct horse battery staple";
+
+function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+async function register(page: Page, email: string, next = "") {
+  await page.goto(next ? `/register?next=${encodeURIComponent(next)}` : "/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+async function noScriptPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  return context.newPage();
+}
+
+/** Opens a movie by searching for its title, the way a user would. */
+async function openMovie(page: Page, query: string, title: string) {
+  await page.goto(`/search?q=${encodeURIComponent(query)}`);
+  // A card's link reads "Title Year Rated 8.9".
+  const [name, year] = [title.replace(/ \(\d{4}\)$/, ""), title.match(/\((\d{4})\)$/)?.[1] ?? ""];
+  await page.getByRole("list", { name: "Search results" }).getByRole("link", { name: new RegExp(`^${name} ${year}`) }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(title.replace(/ \(\d{4}\)$/, ""));
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? "hydrated" : "without JavaScript";
+
+  test.describe(`accounts and favorites (${mode})`, () => {
+    test("register, favorite two movies, see them and For you, remove one, sign out and in again", async ({ page: hydratedPage, browser }) => {
+      const page = javaScript ? hydratedPage : await noScriptPage(browser);
+      const email = uniqueEmail(javaScript ? "js" : "nojs");
+
+      await register(page, email);
+      await expect(page).toHaveURL(/\/$/);
+      if (javaScript) await waitForHydration(page);
+      await expect(page.getByTestId("signed-in-as")).toHaveText(email);
+
+      for (const [query, title] of [["dark knight", "The Dark Knight (2008)"], ["twelve monkeys", "Twelve Monkeys (1995)"]]) {
+        await openMovie(page, query, title);
+        if (javaScript) await waitForHydration(page);
+        const toggle = page.getByTestId("favorite-toggle");
+        await expect(toggle).toHaveAttribute("data-favorite", "false");
+        await toggle.click();
+        await expect(toggle).toHaveAttribute("data-favorite", "true");
+        await expect(toggle).toContainText("In your favorites");
+      }
+
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Favorites" }).click();
+      const favorites = page.getByRole("list", { name: "Favorite movies" });
+      await expect(favorites.getByTestId("movie-card")).toHaveCount(2);
+      // Newest first.
+      await expect(favorites.getByTestId("movie-card").first()).toContainText("Twelve Monkeys");
+
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "For you" }).click();
+      await expect(page.getByTestId("for-you-source")).toHaveAttribute("data-source", "favorites");
+      await expect(page.getByRole("list", { name: "Recommended for you" }).getByText(/^Because you liked/).first()).toBeVisible();
+      const recommended = await page.getByRole("list", { name: "Recommended for you" }).getByRole("heading").allTextContents();
+      expect(recommended).not.toContain("The Dark Knight");
+
+      await page.goto("/favorites");
+      await page.getByRole("button", { name: "Remove Twelve Monkeys from favorites" }).click();
+      await expect(favorites.getByTestId("movie-card")).toHaveCount(1);
+      await expect(favorites).not.toContainText("Twelve Monkeys");
+
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+      await page.goto("/favorites");
+      await expect(page.getByText("Sign in to see this page.")).toBeVisible();
+
+      await page.getByRole("main").getByRole("link", { name: "Sign in" }).click();
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page).toHaveURL(/\/favorites$/);
+      await expect(page.getByRole("list", { name: "Favorite movies" }).getByTestId("movie-card")).toHaveCount(1);
+      await expect(page.getByRole("list", { name: "Favorite movies" })).toContainText("The Dark Knight");
+    });
+
+    test("a wrong password is refused with a readable message", async ({ page: hydratedPage, browser }) => {
+      const page = javaScript ? hydratedPage : await noScriptPage(browser);
+      await page.goto("/signin");
+      if (javaScript) await waitForHydration(page);
+      await page.getByLabel("Email").fill(uniqueEmail("nobody"));
+      await page.getByLabel("Password").fill("not the password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
+      await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+    });
+
+    test("a common password is refused at registration, naming the rule", async ({ page: hydratedPage, browser }) => {
+      const page = javaScript ? hydratedPage : await noScriptPage(browser);
+      await page.goto("/register");
+      if (javaScript) await waitForHydration(page);
+      const email = uniqueEmail("weak");
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill("password123");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await expect(page.getByRole("alert")).toContainText("most common passwords");
+      if (javaScript) {
+        // Hydrated, the form stays as typed.
+        await expect(page.getByLabel("Email")).toHaveValue(email);
+      }
+    });
+  });
+}
+
+test("signed out, the favorite button offers to sign in and comes back to the movie", async ({ page }) => {
+  await openMovie(page, "dark knight", "The Dark Knight (2008)");
+  await page.getByRole("link", { name: "Sign in to save favorites" }).click();
+  await expect(page).toHaveURL(/\/signin\?next=%2Fmovie%2F\d+|\/signin\?next=\/movie\/\d+/);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  const email = uniqueEmail("next");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/movie\/\d+$/);
+  await expect(page.getByTestId("favorite-toggle")).toHaveAttribute("data-favorite", "false");
+});
+
+test("the favorite toggle answers at once and rolls back with a message when the server refuses", async ({ page }) => {
+  await register(page, uniqueEmail("optimistic"));
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
+  await openMovie(page, "dark knight", "The Dark Knight (2008)");
+  await waitForHydration(page);
+  // Hold the server's answer, then refuse it: the button must flip before the answer and
+  // flip back after it.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/rpc/set_favorite*", async (route) => {
+    await held;
+    await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify("AccountsUnavailable") });
+  });
+  const toggle = page.getByTestId("favorite-toggle");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("data-favorite", "true");
+  release();
+  await expect(page.getByRole("alert")).toContainText("Accounts are unavailable right now");
+  await expect(toggle).toHaveAttribute("data-favorite", "false");
+});

@@ -1,0 +1,91 @@
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { waitForHydration } from "./support";
+
+async function noScriptPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  return context.newPage();
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? "hydrated" : "without JavaScript";
+
+  test.describe(`discover (${mode})`, () => {
+    test("filters by genre, years and rating, all kept in the URL", async ({ page: hydratedPage, browser }) => {
+      const page = javaScript ? hydratedPage : await noScriptPage(browser);
+      await page.goto("/discover");
+      if (javaScript) await waitForHydration(page);
+      await page.getByLabel("Genre").selectOption({ label: "Science Fiction" });
+      await page.getByLabel("From year").fill("1990");
+      await page.getByLabel("To year").fill("1999");
+      await page.getByLabel("Minimum rating").fill("7");
+      await page.getByLabel("Sort by").selectOption({ label: "Highest rated" });
+      await page.getByRole("button", { name: "Show movies" }).click();
+
+      await expect(page).toHaveURL(/genre=878/);
+      await expect(page).toHaveURL(/year_from=1990/);
+      await expect(page).toHaveURL(/min_rating=7/);
+      await expect(page).toHaveURL(/sort=rating/);
+      const results = page.getByRole("list", { name: "Discovered movies" });
+      await expect(results.getByTestId("movie-card").first()).toBeVisible();
+      const years = await results.getByTestId("movie-year").allTextContents();
+      expect(years.length).toBeGreaterThan(0);
+      for (const year of years) {
+        expect(Number(year)).toBeGreaterThanOrEqual(1990);
+        expect(Number(year)).toBeLessThanOrEqual(1999);
+      }
+      // Reloading the address gives the same discovery, with the form filled in.
+      await page.reload();
+      await expect(page.getByLabel("From year")).toHaveValue("1990");
+      await expect(page.getByLabel("Genre")).toHaveValue("878");
+    });
+
+    test("a year range that ends before it starts is explained and the inputs are kept", async ({ page: hydratedPage, browser }) => {
+      const page = javaScript ? hydratedPage : await noScriptPage(browser);
+      await page.goto("/discover?year_from=2005&year_to=1990");
+      if (javaScript) await waitForHydration(page);
+      await expect(page.getByRole("alert")).toContainText("year_to");
+      await expect(page.getByLabel("From year")).toHaveValue("2005");
+      await expect(page.getByLabel("To year")).toHaveValue("1990");
+    });
+  });
+}
+
+test("search follows the typing once hydrated, without pressing Search", async ({ page }) => {
+  await page.goto("/search");
+  await waitForHydration(page);
+  await page.getByLabel("Title").pressSequentially("zodiac", { delay: 40 });
+  await expect(page).toHaveURL(/\/search\?q=zodiac$/);
+  await expect(page.getByRole("list", { name: "Search results" })).toContainText("Zodiac");
+});
+
+test("the home page has rows of popular, top rated and upcoming movies", async ({ page }) => {
+  await page.goto("/");
+  for (const name of ["Popular", "Top rated", "Coming soon"]) {
+    await expect(page.getByRole("list", { name, exact: true }).getByTestId("movie-card").first()).toBeVisible();
+  }
+});
+
+for (const javaScript of [true, false]) {
+  test(`the theme can be chosen and is remembered (${javaScript ? "hydrated" : "without JavaScript"})`, async ({ browser }) => {
+    const context = await browser.newContext({ javaScriptEnabled: javaScript, colorScheme: "light" });
+    const page = await context.newPage();
+    await page.goto("/");
+    if (javaScript) await waitForHydration(page);
+    const html = page.locator("html");
+    await expect(html).toHaveAttribute("data-theme", "system");
+    await page.getByRole("button", { name: "Dark" }).click();
+    await expect(html).toHaveAttribute("data-theme", "dark");
+    await expect(page.getByRole("button", { name: "Dark" })).toHaveAttribute("aria-pressed", "true");
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe("rgb(15, 16, 22)");
+    await page.reload();
+    await expect(html).toHaveAttribute("data-theme", "dark");
+    await context.close();
+  });
+}
+
+test("the footer credits TMDb and the built-in catalog's dataset", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("contentinfo")).toContainText("This product uses the TMDB API but is not endorsed or certified by TMDB.");
+  await expect(page.getByTestId("dataset-credit")).toContainText("vega-datasets");
+});

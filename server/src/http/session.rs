@@ -1,0 +1,224 @@
+//! Who is asking, for every request: the client's address (behind trusted proxies too) and,
+//! for the UI and its server functions, the account of the browser's session cookies, with
+//! the access token refreshed transparently when it has expired. State-changing requests from
+//! another site are refused here (CSRF).
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::server::{SessionCookies, Visitor};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use ipnet::IpNet;
+use services::accounts::{AccountService, AuthError, Session};
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// How long the answer to one refresh is reused. A page whose access token has expired sends
+/// several requests at once with the same refresh token; spending it once and sharing the new
+/// pair keeps the others from looking like a stolen token being replayed.
+const REFRESH_GRACE: Duration = Duration::from_secs(30);
+
+/// The client's address, worked out once per request (see [`client_address`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+#[derive(Clone)]
+pub struct BrowserSessions {
+    accounts: Arc<AccountService>,
+    cookies: SessionCookies,
+    trusted_proxies: Arc<[IpNet]>,
+    /// Recent refreshes, by refresh token: the new session, or `None` when it was refused.
+    recent_refreshes: moka::future::Cache<String, Option<Session>>,
+}
+
+impl BrowserSessions {
+    pub fn new(accounts: Arc<AccountService>, cookies: SessionCookies, trusted_proxies: Vec<IpNet>) -> Self {
+        Self {
+            accounts,
+            cookies,
+            trusted_proxies: trusted_proxies.into(),
+            recent_refreshes: moka::future::Cache::builder().max_capacity(100_000).time_to_live(REFRESH_GRACE).build(),
+        }
+    }
+
+    pub fn cookies(&self) -> SessionCookies {
+        self.cookies
+    }
+
+    /// The account of a valid access cookie, else of a refresh cookie (with the cookies to
+    /// store the new pair, or to delete a dead session).
+    async fn resolve(&self, headers: &HeaderMap) -> (Option<Uuid>, Vec<HeaderValue>) {
+        let tokens = self.cookies.read(headers);
+        if let Some(account) = tokens.access.as_deref().and_then(|access| self.accounts.authenticate(access).ok()) {
+            return (Some(account), Vec::new());
+        }
+        let Some(refresh) = tokens.refresh else {
+            // An expired access cookie alone: nothing to renew, so forget it.
+            return (None, if tokens.access.is_some() { self.cookies.clear() } else { Vec::new() });
+        };
+        let accounts = self.accounts.clone();
+        let renewed = self
+            .recent_refreshes
+            .try_get_with(refresh.clone(), async move {
+                match accounts.refresh(&refresh).await {
+                    Ok(session) => Ok(Some(session)),
+                    Err(AuthError::InvalidRefreshToken) => Ok(None),
+                    // The store is down: not the browser's fault, so keep its cookies and
+                    // try again on the next request.
+                    Err(other) => Err(other.to_string()),
+                }
+            })
+            .await;
+        match renewed {
+            Ok(Some(session)) => match self.accounts.authenticate(&session.access) {
+                Ok(account) => (Some(account), self.cookies.set(&session)),
+                Err(error) => {
+                    tracing::error!(%error, "a freshly issued access token did not verify");
+                    (None, Vec::new())
+                }
+            },
+            Ok(None) => {
+                tracing::info!("browser session ended: refresh token refused");
+                (None, self.cookies.clear())
+            }
+            Err(error) => {
+                tracing::warn!(%error, "could not refresh a browser session");
+                (None, Vec::new())
+            }
+        }
+    }
+}
+
+/// The client's address: the peer, unless the peer is a trusted proxy, in which case the
+/// right-most `X-Forwarded-For` entry that is not itself a trusted proxy (entries further left
+/// were written by the client and prove nothing).
+pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
+    let peer = peer?;
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for entry in forwarded.iter().rev() {
+        match entry.parse::<IpAddr>() {
+            Ok(ip) if is_trusted(&ip) => continue,
+            Ok(ip) => return Some(ip),
+            // Garbage where an address should be: stop believing the header.
+            Err(_) => break,
+        }
+    }
+    Some(peer)
+}
+
+/// Whether a state-changing request comes from our own pages. Browsers send
+/// `Sec-Fetch-Site` (all current ones) or at least `Origin` on every POST; a request with
+/// neither is not from a browser, so it carries no ambient cookies an attacker could ride.
+pub fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|value| value.to_str().ok()) {
+        // "none": typed in the address bar or a bookmark, not another site.
+        return site == "same-origin" || site == "none";
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|value| value.to_str().ok()) else { return true };
+    if origin == public_origin {
+        return true;
+    }
+    // Behind a proxy that terminates TLS the scheme may differ from ours; the host must not.
+    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, host)| host);
+    matches!((origin_host, host), (Some(origin_host), Some(host)) if origin_host == host)
+}
+
+/// Paths that never carry a browser session: the REST API (bearer tokens), static files,
+/// operations endpoints.
+fn is_sessionless(path: &str) -> bool {
+    ["/api/", "/pkg/", "/emulator/"].iter().any(|prefix| path.starts_with(prefix))
+        || matches!(path, "/api" | "/healthz" | "/readyz" | "/metrics" | "/favicon.svg" | "/favicon.ico")
+}
+
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    // Without a peer (in-process tests) every caller counts as one unspecified client.
+    let client =
+        client_address(peer, request.headers(), &state.sessions.trusted_proxies).unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    request.extensions_mut().insert(ClientIp(client));
+
+    if is_sessionless(request.uri().path()) {
+        return next.run(request).await;
+    }
+
+    let changes_state = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes_state && !is_same_origin(request.headers(), &state.public_url) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        return (StatusCode::FORBIDDEN, "This form was sent from another site, so it was refused.").into_response();
+    }
+
+    let (account, cookies) = state.sessions.resolve(request.headers()).await;
+    request.extensions_mut().insert(Visitor { account, client });
+    let mut response = next.run(request).await;
+    // A handler that set the session itself (sign-in, sign-out) has the last word.
+    let handler_set_session = response.headers().get_all(header::SET_COOKIE).iter().any(|value| {
+        value.to_str().is_ok_and(|value| {
+            value.starts_with(state.sessions.cookies.access_name())
+                || value.starts_with(state.sessions.cookies.refresh_name())
+        })
+    });
+    if !handler_set_session {
+        for cookie in cookies {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxy: IpNet = "10.0.0.0/8".parse().expect("net");
+        let forwarded = headers(&[("x-forwarded-for", "1.1.1.1, 203.0.113.9, 10.0.0.2")]);
+        let peer = |ip: &str| Some(ip.parse::<IpAddr>().expect("ip"));
+        // Untrusted peer: the header is whatever the client made up.
+        assert_eq!(client_address(peer("198.51.100.4"), &forwarded, &[proxy]), peer("198.51.100.4"));
+        // Trusted peer: right-most untrusted entry, not the spoofable left-most one.
+        assert_eq!(client_address(peer("10.0.0.1"), &forwarded, &[proxy]), peer("203.0.113.9"));
+        // No proxies configured: the header is ignored.
+        assert_eq!(client_address(peer("10.0.0.1"), &forwarded, &[]), peer("10.0.0.1"));
+        let garbage = headers(&[("x-forwarded-for", "nonsense")]);
+        assert_eq!(client_address(peer("10.0.0.1"), &garbage, &[proxy]), peer("10.0.0.1"));
+    }
+
+    #[test]
+    fn cross_site_state_changes_are_recognised() {
+        let ours = "https://hub.example";
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")]), ours));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")]), ours));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")]), ours));
+        assert!(is_same_origin(&headers(&[("origin", "https://hub.example")]), ours));
+        assert!(!is_same_origin(&headers(&[("origin", "https://evil.example"), ("host", "hub.example")]), ours));
+        assert!(is_same_origin(&headers(&[("origin", "http://hub.example"), ("host", "hub.example")]), ours));
+        assert!(!is_same_origin(&headers(&[("origin", "null"), ("host", "hub.example")]), ours));
+        // Not a browser: nothing ambient to abuse.
+        assert!(is_same_origin(&HeaderMap::new(), ours));
+    }
+}

@@ -1,0 +1,236 @@
+//! Browser sessions through the real router: the UI's server functions sign in with cookies,
+//! the cookies are flagged as they must be, an expired access token is refreshed without the
+//! user noticing, forms from other sites are refused, and signing out ends the session.
+
+mod common;
+
+use app::components::favorite_toggle::{GetFavoriteState, SetFavorite};
+use app::pages::favorites::ListFavorites;
+use app::session::{Register, SignIn, SignOut};
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use common::{TestApp, app, app_with, post_json, send};
+use http_body_util::BodyExt;
+use leptos::server_fn::ServerFn;
+use serde_json::json;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery staple";
+/// The emulator's catalog has this movie (Twelve Monkeys).
+const MOVIE: u64 = 21;
+
+/// POSTs a form to a server function, as the hydrated page would (same origin, JSON back).
+fn rpc(path: &str, form: &str, cookies: &str) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, cookies)
+        .body(Body::from(form.to_owned()))
+        .expect("request")
+}
+
+/// `name=value` pairs from a response's `Set-Cookie` headers, to send back.
+fn cookie_header(headers: &HeaderMap) -> String {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .filter(|pair| !pair.ends_with('='))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn set_cookies(headers: &HeaderMap) -> Vec<String> {
+    headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
+}
+
+async fn page(app: &TestApp, path: &str, cookies: &str) -> (StatusCode, HeaderMap, String) {
+    page_on(app.router.clone(), path, cookies).await
+}
+
+async fn page_on(router: axum::Router, path: &str, cookies: &str) -> (StatusCode, HeaderMap, String) {
+    let request = Request::get(path).header(header::COOKIE, cookies).body(Body::empty()).expect("request");
+    let response = router.oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn register(app: &TestApp, email: &str) -> String {
+    let form = format!("email={email}&password=correct+horse+battery+staple&next=%2Ffavorites");
+    let (status, headers, _) = send(app, rpc(Register::PATH, &form, "")).await;
+    assert!(status.is_success(), "register answered {status}");
+    assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/favorites"));
+    cookie_header(&headers)
+}
+
+#[tokio::test]
+async fn registering_in_the_browser_sets_http_only_lax_cookies_and_signs_in() {
+    let app = app().await;
+    let form = "email=ada%40example.com&password=correct+horse+battery+staple&next=";
+    let (status, headers, _) = send(&app, rpc(Register::PATH, form, "")).await;
+    assert!(status.is_success(), "{status}");
+    let set = set_cookies(&headers);
+    assert_eq!(set.len(), 2, "{set:?}");
+    for cookie in &set {
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+            "{cookie}"
+        );
+        // Plain http (development): browsers would drop `Secure` cookies.
+        assert!(!cookie.contains("Secure"), "{cookie}");
+    }
+    let cookies = cookie_header(&headers);
+    let (status, _, html) = page(&app, "/", &cookies).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("ada@example.com"), "the header names the signed-in user");
+    let (_, _, anonymous) = page(&app, "/", "").await;
+    assert!(!anonymous.contains("ada@example.com"));
+    assert!(anonymous.contains("Sign in"));
+}
+
+#[tokio::test]
+async fn over_https_the_cookies_are_secure_and_host_prefixed() {
+    let app = app_with(&["--public-url", "https://hub.test"]).await;
+    let form = "email=ada%40example.com&password=correct+horse+battery+staple";
+    let (_, headers, _) = send(&app, rpc(Register::PATH, form, "")).await;
+    let set = set_cookies(&headers);
+    assert_eq!(set.len(), 2, "{set:?}");
+    for cookie in &set {
+        assert!(cookie.starts_with("__Host-nexus-"), "{cookie}");
+        assert!(cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    }
+}
+
+#[tokio::test]
+async fn favorites_through_server_functions_are_the_accounts_own() {
+    let app = app().await;
+    let ada = register(&app, "ada%40example.com").await;
+    let bob = register(&app, "bob%40example.com").await;
+
+    let (status, _, body) = send(&app, rpc(SetFavorite::PATH, &format!("tmdb_id={MOVIE}&favorite=true"), &ada)).await;
+    assert!(status.is_success(), "{status} {body}");
+    assert_eq!(body, json!(true));
+
+    let (_, _, state) = send(&app, rpc(GetFavoriteState::PATH, &format!("tmdb_id={MOVIE}"), &ada)).await;
+    assert_eq!(state, json!(true));
+    let (_, _, state) = send(&app, rpc(GetFavoriteState::PATH, &format!("tmdb_id={MOVIE}"), &bob)).await;
+    assert_eq!(state, json!(false), "Bob has not added it");
+    let (_, _, state) = send(&app, rpc(GetFavoriteState::PATH, &format!("tmdb_id={MOVIE}"), "")).await;
+    assert_eq!(state, json!(null), "nobody signed in");
+
+    let (_, _, list) = send(&app, rpc(ListFavorites::PATH, "page=1", &ada)).await;
+    assert_eq!(list["count"], 1);
+    assert_eq!(list["results"][0]["id"], MOVIE);
+    let (_, _, list) = send(&app, rpc(ListFavorites::PATH, "page=1", &bob)).await;
+    assert_eq!(list["count"], 0);
+
+    // Signed out: a typed error the page turns into "Sign in to see this page".
+    let (status, _, error) = send(&app, rpc(ListFavorites::PATH, "page=1", "")).await;
+    assert!(status.is_server_error() || status.is_client_error(), "{status}");
+    assert_eq!(error, json!("Unauthorized"));
+}
+
+#[tokio::test]
+async fn an_expired_access_cookie_is_refreshed_transparently_and_concurrent_pages_share_it() {
+    let app = app().await;
+    let cookies = register(&app, "ada%40example.com").await;
+    // Only the refresh cookie: as if the 15-minute access cookie had expired.
+    let refresh_only =
+        cookies.split("; ").find(|pair| pair.starts_with("nexus-refresh=")).expect("refresh cookie").to_owned();
+
+    // A page opening several requests at once, all with the same refresh token.
+    let requests: Vec<_> = (0..5)
+        .map(|_| {
+            let router = app.router.clone();
+            let cookie = refresh_only.clone();
+            tokio::spawn(async move { page_on(router, "/", &cookie).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for request in requests {
+        answers.push(request.await.expect("request task"));
+    }
+    for (status, headers, html) in &answers {
+        assert_eq!(*status, StatusCode::OK);
+        assert!(html.contains("ada@example.com"), "signed in after the refresh");
+        let renewed = set_cookies(headers);
+        assert!(renewed.iter().any(|c| c.starts_with("nexus-access=")), "{renewed:?}");
+        assert!(renewed.iter().any(|c| c.starts_with("nexus-refresh=")), "{renewed:?}");
+    }
+    // They all got the same new pair, and it works: the family was not revoked as a replay.
+    let renewed = cookie_header(&answers[0].1);
+    assert!(answers.iter().all(|(_, headers, _)| cookie_header(headers) == renewed));
+    let (_, _, html) = page(&app, "/", &renewed).await;
+    assert!(html.contains("ada@example.com"));
+}
+
+#[tokio::test]
+async fn a_refused_refresh_token_ends_the_browser_session() {
+    let app = app().await;
+    post_json(&app, "/api/auth/register/", json!({ "email": "ada@example.com", "password": PASSWORD })).await;
+    let (status, _, html) = page(&app, "/", "nexus-refresh=not-a-real-token").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("ada@example.com"));
+    let (_, headers, _) = page(&app, "/", "nexus-refresh=not-a-real-token").await;
+    assert!(set_cookies(&headers).iter().all(|c| c.contains("Max-Age=0")), "dead cookies are deleted");
+}
+
+#[tokio::test]
+async fn forms_posted_from_another_site_are_refused() {
+    let app = app().await;
+    let cookies = register(&app, "ada%40example.com").await;
+    let form = format!("tmdb_id={MOVIE}&favorite=true");
+    for (name, value) in [("sec-fetch-site", "cross-site"), ("origin", "https://evil.example")] {
+        let request = Request::post(SetFavorite::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "hub.test")
+            .header(name, value)
+            .header(header::COOKIE, &cookies)
+            .body(Body::from(form.clone()))
+            .expect("request");
+        let (status, _, _) = send(&app, request).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {value}");
+    }
+    let (_, _, list) = send(&app, rpc(ListFavorites::PATH, "page=1", &cookies)).await;
+    assert_eq!(list["count"], 0, "nothing was added");
+}
+
+#[tokio::test]
+async fn a_plain_html_form_without_javascript_redirects_with_the_error() {
+    let app = app().await;
+    register(&app, "ada%40example.com").await;
+    let request = Request::post(SignIn::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, "http://hub.test/signin")
+        .header(header::ORIGIN, "http://hub.test")
+        .body(Body::from("email=ada%40example.com&password=wrong-password&next="))
+        .expect("request");
+    let (status, headers, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::FOUND);
+    let location = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(location.starts_with("http://hub.test/signin?") && location.contains("__err="), "{location}");
+    // The sign-in page renders that error for the no-JS user.
+    let path = location.trim_start_matches("http://hub.test");
+    let (_, _, html) = page(&app, path, "").await;
+    assert!(html.contains("Invalid email or password"), "the page shows the reason: {path}\n{html}");
+}
+
+#[tokio::test]
+async fn signing_out_revokes_the_session_and_deletes_the_cookies() {
+    let app = app().await;
+    let cookies = register(&app, "ada%40example.com").await;
+    let refresh =
+        cookies.split("; ").find_map(|pair| pair.strip_prefix("nexus-refresh=")).expect("refresh cookie").to_owned();
+    let (status, headers, _) = send(&app, rpc(SignOut::PATH, "", &cookies)).await;
+    assert!(status.is_success(), "{status}");
+    let set = set_cookies(&headers);
+    assert_eq!(set.len(), 2, "{set:?}");
+    assert!(set.iter().all(|c| c.contains("Max-Age=0")), "{set:?}");
+    // The refresh token is dead for every client, REST included.
+    let (status, _, _) = post_json(&app, "/api/auth/token/refresh/", json!({ "refresh": refresh })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
