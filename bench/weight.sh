@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The weight of what a browser downloads to hydrate the UI: the release WASM, its JS glue and
 # the CSS, raw and brotli-compressed (quality 11, as a CDN or `precompressed` file would be).
-# Target: ≤ 150 kB brotli in total.
+# Target: ≤ 150 kB brotli in total. Only the frontend is built (the server is not part of the weight).
 #
 #   bench/weight.sh            # builds the release site (about 3 min warm), then measures
 #   NO_BUILD=1 bench/weight.sh # measures target/site/pkg as it is
@@ -11,7 +11,7 @@ source scripts/tools-path.sh
 
 if [[ -z "${NO_BUILD:-}" ]]; then
   echo "==> building the release site"
-  cargo leptos build --release >/dev/null
+  cargo leptos build --release --frontend-only >/dev/null
 fi
 
 node - target/site/pkg <<'JS'

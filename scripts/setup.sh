@@ -4,7 +4,7 @@
 # Nothing is downloaded from GitHub: tools come from crates.io, Debian and npm only.
 #
 #   scripts/setup.sh          build tools (Rust toolchain + WASM target, cargo-leptos, wasm-bindgen, wasm-opt)
-#   scripts/setup.sh --test   also Chromium and the end-to-end suite's Node packages
+#   scripts/setup.sh --test   also Chromium, the end-to-end suite's Node packages and schemathesis
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/versions.env
@@ -56,6 +56,12 @@ if $want_test_tools; then
   if [[ ! -x /usr/bin/chromium ]]; then
     step "Chromium (Debian)"
     apt_install chromium
+  fi
+  # The API fuzzer, in a project-local virtualenv.
+  if [[ "$(.tools/venv/bin/schemathesis --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]]; then
+    step "schemathesis $SCHEMATHESIS_VERSION (PyPI)"
+    python3 -m venv .tools/venv
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
   # Reinstall the Node packages only when the lockfile changed.
   stamp=end2end/node_modules/.package-lock.sha256

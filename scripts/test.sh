@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the tools and runs every test:
 #   1. the Rust tests, against the real PostgreSQL and Redis on this machine (started if down);
-#   2. the Playwright suite in Chromium, against the built server on a spare port.
+#   2. the Playwright suite in Chromium, against the built server on a spare port;
+#   3. schemathesis against the same server's REST API (every check, every phase).
 # Everything is built once per run; the browser tests never build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,9 @@ if curl -fsS "http://$E2E_ADDR/healthz" >/dev/null 2>&1; then
 fi
 data_dir="$(mktemp -d)"
 log="$data_dir/server.log"
-LEPTOS_SITE_ADDR="$E2E_ADDR" DATA_DIR="$data_dir" LOG_FORMAT=json RUST_LOG=info \
+# The per-client API rate limit is off here: the fuzzer would spend its cases on 429s. The
+# limit itself is tested in server/tests/api_quality.rs.
+LEPTOS_SITE_ADDR="$E2E_ADDR" DATA_DIR="$data_dir" LOG_FORMAT=json RUST_LOG=info API_RATE_LIMIT_PER_SECOND=0 \
   target/debug/server >"$log" 2>&1 &
 server_pid=$!
 cleanup() {
@@ -52,3 +55,6 @@ if ! $ready; then
 fi
 
 (cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test)
+
+echo "==> API fuzzing (schemathesis)"
+scripts/fuzz-api.sh "http://$E2E_ADDR"

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A movie as it appears in any list: cards, search results, rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MovieSummary {
     pub id: u64,
     pub title: String,
@@ -26,6 +27,7 @@ pub struct MovieSummary {
 
 /// One page of any list the API returns. Every list endpoint uses this shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     /// Total number of items across all pages.
     pub count: u64,
@@ -40,6 +42,7 @@ pub struct Page<T> {
 
 /// A movie's full record, for its page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MovieDetails {
     #[serde(flatten)]
     pub movie: MovieSummary,
@@ -58,6 +61,7 @@ pub struct MovieDetails {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CastMember {
     pub name: String,
     pub character: Option<String>,
@@ -65,6 +69,7 @@ pub struct CastMember {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trailer {
     pub name: String,
     /// The YouTube video key.
@@ -73,6 +78,7 @@ pub struct Trailer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Genre {
     pub id: u32,
     pub name: String,
@@ -80,6 +86,7 @@ pub struct Genre {
 
 /// How `/api/movies/discover/` orders its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DiscoverSort {
     #[default]
@@ -119,6 +126,7 @@ impl std::str::FromStr for DiscoverSort {
 
 /// Filters of `/api/movies/discover/`; every one is optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiscoverFilter {
     /// Genre ids or names (case-insensitive); a movie must have every one.
     pub genres: Vec<String>,
@@ -132,6 +140,7 @@ pub struct DiscoverFilter {
 
 /// A movie in someone's favorites, from the snapshot taken when it was added.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FavoriteMovie {
     /// The TMDb id, as everywhere else.
     pub id: u64,
@@ -143,12 +152,49 @@ pub struct FavoriteMovie {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({ "tmdb_id": 155 })))]
 pub struct AddFavorite {
+    /// The TMDb id of the movie.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 9223372036854775807_i64))]
+    #[serde(deserialize_with = "whole_number")]
     pub tmdb_id: u64,
+}
+
+/// A non-negative integer, also when written `155.0`: JSON (and JSON Schema) make no difference
+/// between the two, so neither does the API.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    struct WholeNumber;
+    impl serde::de::Visitor<'_> for WholeNumber {
+        type Value = u64;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a non-negative whole number")
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<u64, E> {
+            Ok(value)
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<u64, E> {
+            u64::try_from(value).map_err(|_| E::custom("expected a non-negative whole number"))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<u64, E> {
+            // Exactly representable whole numbers only: 2^53 and beyond lose precision as f64.
+            if value.fract() == 0.0 && (0.0..9_007_199_254_740_992.0).contains(&value) {
+                Ok(value as u64)
+            } else {
+                Err(E::custom("expected a non-negative whole number"))
+            }
+        }
+    }
+    deserializer.deserialize_any(WholeNumber)
 }
 
 /// A movie recommended to someone, and which of their favorites led to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     #[serde(flatten)]
     pub movie: MovieSummary,
@@ -158,6 +204,7 @@ pub struct Recommendation {
 
 /// Where "For you" came from: the user's favorites, or trending while they have none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecommendationSource {
     Favorites,
@@ -166,6 +213,7 @@ pub enum RecommendationSource {
 
 /// One page of "For you": the list shape, plus where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForYouPage {
     #[serde(flatten)]
     pub page: Page<Recommendation>,
@@ -174,6 +222,7 @@ pub struct ForYouPage {
 
 /// A signed-in person, as the API shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -183,6 +232,7 @@ pub struct User {
 
 /// What signing in (or refreshing) returns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenPair {
     /// A short-lived JWT for `Authorization: Bearer`.
     pub access: String,
@@ -195,6 +245,7 @@ pub struct TokenPair {
 
 /// What registering returns: the new user, already signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Registered {
     pub user: User,
     #[serde(flatten)]
@@ -202,18 +253,27 @@ pub struct Registered {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({ "email": "ada@example.com", "password": "a long passphrase" })))]
 pub struct Credentials {
+    /// Compared case-insensitively.
+    #[cfg_attr(feature = "openapi", schema(format = "email", max_length = 254))]
     pub email: String,
+    /// 8 to 128 characters; the most common passwords are refused at registration.
+    #[cfg_attr(feature = "openapi", schema(format = "password", min_length = 8, max_length = 128))]
     pub password: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
+    /// The refresh token of the last pair; each works once.
     pub refresh: String,
 }
 
 /// Time window of a trending list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TrendingWindow {
     #[default]
@@ -253,6 +313,16 @@ mod tests {
         }
         let error = "best".parse::<DiscoverSort>().expect_err("unknown");
         assert!(error.contains("popularity, rating"), "{error}");
+    }
+
+    #[test]
+    fn favorite_ids_may_be_written_as_whole_floats() {
+        let parse = |json: &str| serde_json::from_str::<AddFavorite>(json).map(|body| body.tmdb_id).ok();
+        assert_eq!(parse(r#"{"tmdb_id": 155}"#), Some(155));
+        assert_eq!(parse(r#"{"tmdb_id": 155.0}"#), Some(155));
+        assert_eq!(parse(r#"{"tmdb_id": 155.5}"#), None);
+        assert_eq!(parse(r#"{"tmdb_id": -1}"#), None);
+        assert_eq!(parse(r#"{"tmdb_id": "155"}"#), None);
     }
 
     #[test]

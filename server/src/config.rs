@@ -97,8 +97,32 @@ pub struct Config {
     #[arg(long, env = "TRUSTED_PROXIES", value_name = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// Origins (e.g. `https://app.example.com`) whose pages may call `/api` from a browser,
+    /// comma-separated; `*` allows any origin (never with credentials). Empty: same origin only.
+    #[arg(long, env = "CORS_ORIGINS", value_name = "CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_origins: Vec<String>,
+
+    /// Sustained requests per second each client address may make to `/api`; 0 turns the
+    /// limit off (benchmarks). Over it: 429 with `Retry-After`.
+    #[arg(long, env = "API_RATE_LIMIT_PER_SECOND", value_name = "API_RATE_LIMIT_PER_SECOND", default_value_t = 20)]
+    pub api_rate_limit_per_second: u32,
+
+    /// Requests a client may make at once before the sustained rate applies.
+    #[arg(long, env = "API_RATE_LIMIT_BURST", value_name = "API_RATE_LIMIT_BURST", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_rate_limit_burst: u32,
+
     #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
+}
+
+/// `*`, or a scheme and host (and port) with no path: what browsers send as `Origin`.
+fn parse_origin(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let valid = value == "*"
+        || value.split_once("://").is_some_and(|(scheme, host)| {
+            matches!(scheme, "http" | "https") && !host.is_empty() && !host.contains(['/', '?', '#', ' '])
+        });
+    if valid { Ok(value.to_owned()) } else { Err(format!("`{value}` is not an origin like https://app.example.com")) }
 }
 
 /// `10.0.0.0/8` or a single address such as `10.1.2.3`.
@@ -211,6 +235,15 @@ mod tests {
         assert!(error.to_string().contains("LEPTOS_SITE_ADDR"), "{error}");
         let error = parse(&["--tmdb-timeout-secs", "0"]).expect_err("rejected");
         assert!(error.to_string().contains("TMDB_TIMEOUT_SECS"), "{error}");
+    }
+
+    #[test]
+    fn cors_origins_are_origins_or_a_wildcard() {
+        let config = parse(&["--cors-origins", "https://app.example.com/, http://localhost:5173"]).expect("parses");
+        assert_eq!(config.cors_origins, vec!["https://app.example.com", "http://localhost:5173"]);
+        let error = parse(&["--cors-origins", "https://app.example.com/path"]).expect_err("rejected");
+        assert!(error.to_string().contains("CORS_ORIGINS"), "{error}");
+        assert_eq!(parse(&["--cors-origins", "*"]).expect("parses").cors_origins, vec!["*"]);
     }
 
     #[test]

@@ -13,6 +13,8 @@ use services::for_you::ForYouService;
 use services::tmdb::TmdbClient;
 
 use crate::config::Config;
+use crate::http::ApiRateLimit;
+use crate::http::security_headers::SecurityHeaders;
 use crate::http::session::BrowserSessions;
 use crate::upstream::{self, Upstream};
 
@@ -33,6 +35,11 @@ pub struct AppState {
     pub emulator: Option<Arc<emulator::Emulator>>,
     /// Browser sessions (cookies) and client addresses.
     pub sessions: BrowserSessions,
+    /// Per-client limit on `/api`; `None` when turned off.
+    pub api_rate_limit: Option<ApiRateLimit>,
+    /// Origins allowed to call `/api` from a browser.
+    pub cors_origins: Arc<[String]>,
+    pub security_headers: SecurityHeaders,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +100,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     let cookies = app::server::SessionCookies::new(public_url.starts_with("https://"));
     let sessions = BrowserSessions::new(accounts.clone(), cookies, config.trusted_proxies.clone());
 
+    let https = public_url.starts_with("https://");
+    // The emulator's images come from this origin; TMDb's from its CDN.
+    let image_origin = upstream.emulator.is_none().then(|| "https://image.tmdb.org".to_owned());
+
     let state = AppState {
         leptos_options,
         catalog,
@@ -104,6 +115,9 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         public_url: public_url.into(),
         emulator: upstream.emulator.as_ref().map(|running| running.emulator.clone()),
         sessions,
+        api_rate_limit: ApiRateLimit::new(config.api_rate_limit_per_second, config.api_rate_limit_burst),
+        cors_origins: config.cors_origins.clone().into(),
+        security_headers: SecurityHeaders::new(image_origin, https),
     };
     Ok(Started { state, upstream })
 }

@@ -26,6 +26,13 @@ pub enum Database {
     Sqlite(SqlitePool),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 impl Database {
     /// Opens a pool for `url`. The pool connects lazily, so the server starts (and reports
     /// not-ready) while the database is down, and recovers when it returns.
@@ -75,6 +82,15 @@ impl Database {
             Self::Sqlite(pool) => sqlx::query("select 1").execute(pool).await.map(|_| ()),
         }
         .map_err(DbError::Query)
+    }
+
+    /// Connections open, idle, and the most the pool may open (for `/metrics`).
+    pub fn pool_use(&self) -> PoolUse {
+        let (open, idle, max) = match self {
+            Self::Postgres(pool) => (pool.size(), pool.num_idle(), pool.options().get_max_connections()),
+            Self::Sqlite(pool) => (pool.size(), pool.num_idle(), pool.options().get_max_connections()),
+        };
+        PoolUse { open, idle: u32::try_from(idle).unwrap_or(u32::MAX), max }
     }
 
     pub async fn close(&self) {

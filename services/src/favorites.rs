@@ -55,7 +55,8 @@ impl FavoritesService {
 
     /// Adds a movie once; `true` when this call added it. Unknown movies are refused.
     pub async fn add(&self, account: Uuid, tmdb_id: u64) -> Result<(FavoriteMovie, bool), FavoritesError> {
-        if tmdb_id == 0 {
+        // The stores keep ids as signed 64-bit integers; TMDb's are far smaller.
+        if tmdb_id == 0 || i64::try_from(tmdb_id).is_err() {
             return Err(FavoritesError::InvalidInput {
                 parameter: "tmdb_id",
                 message: "must be a positive whole number".into(),

@@ -10,6 +10,7 @@ use services::accounts::{AuthError, Session};
 
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount, ClientAddr};
+use super::openapi::ErrorBody;
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -29,8 +30,21 @@ fn token_pair(session: Session) -> TokenPair {
     TokenPair { access: session.access, refresh: session.refresh, token_type: "Bearer".into(), expires_in }
 }
 
-/// `POST /api/auth/register/` `{email, password}` → 201 with the user and tokens.
-async fn register(
+/// Creates an account and signs it in.
+#[utoipa::path(
+    post, path = "/api/auth/register/", tag = "auth",
+    request_body = Credentials,
+    responses(
+        (status = 201, description = "Registered and signed in", body = Registered),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 409, description = "That email address already has an account", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `details.fields` names it", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn register(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<(StatusCode, Json<Registered>), ApiError> {
@@ -38,8 +52,23 @@ async fn register(
     Ok((StatusCode::CREATED, Json(Registered { user: account.to_user(), tokens: token_pair(session) })))
 }
 
-/// `POST /api/auth/token/` `{email, password}` → a token pair.
-async fn sign_in(
+/// Signs in: a new access token (15 minutes) and refresh token (14 days). Throttled per client
+/// address and per account.
+#[utoipa::path(
+    post, path = "/api/auth/token/", tag = "auth",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "Invalid email or password (the same answer for both)", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "The body is missing a field", body = ErrorBody),
+        (status = 429, description = "Too many attempts; see `Retry-After`", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn sign_in(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     ApiJson(body): ApiJson<Credentials>,
@@ -48,16 +77,43 @@ async fn sign_in(
     Ok(Json(token_pair(session)))
 }
 
-/// `POST /api/auth/token/refresh/` `{refresh}` → the next token pair.
-async fn refresh(
+/// Spends a refresh token for the next pair. A refresh token works once: presenting a spent
+/// one revokes every token descended from the same sign-in.
+#[utoipa::path(
+    post, path = "/api/auth/token/refresh/", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "The next pair", body = TokenPair),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = "The refresh token is invalid, expired or already used", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "The body is missing a field", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn refresh(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
     Ok(Json(token_pair(state.accounts.refresh(&body.refresh).await?)))
 }
 
-/// `POST /api/auth/logout/` `{refresh}` → 204; the refresh token's family is revoked.
-async fn sign_out(
+/// Signs out: the refresh token and every token of its sign-in stop working. Signing out twice
+/// is not an error.
+#[utoipa::path(
+    post, path = "/api/auth/logout/", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "The body is missing a field", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn sign_out(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -65,8 +121,20 @@ async fn sign_out(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/auth/me/` → the signed-in user.
-async fn me(State(state): State<AppState>, BearerAccount(id): BearerAccount) -> Result<Json<User>, ApiError> {
+/// The signed-in user.
+#[utoipa::path(
+    get, path = "/api/auth/me/", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn me(
+    State(state): State<AppState>,
+    BearerAccount(id): BearerAccount,
+) -> Result<Json<User>, ApiError> {
     let account = state.accounts.account(id).await.map_err(|error| match error {
         AuthError::InvalidAccessToken(_) => ApiError::Unauthorized { message: "the account no longer exists" },
         other => other.into(),

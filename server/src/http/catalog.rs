@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use services::catalog::{DEFAULT_LANGUAGE, Locale, MovieList, Relation, locale};
 
 use super::error::ApiError;
+use super::openapi::{CatalogFailures, ErrorBody, LanguageQuery, LocaleQuery, PageQuery};
 use super::pagination::with_links;
 use super::query::param;
 use super::slash_optional;
@@ -18,15 +19,15 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     let routes: [(&str, axum::routing::MethodRouter<AppState>); 11] = [
         ("/api/movies/trending", get(trending)),
-        ("/api/movies/popular", get(|s, q| list(s, q, MovieList::Popular, "/api/movies/popular/"))),
-        ("/api/movies/top-rated", get(|s, q| list(s, q, MovieList::TopRated, "/api/movies/top-rated/"))),
-        ("/api/movies/upcoming", get(|s, q| list(s, q, MovieList::Upcoming, "/api/movies/upcoming/"))),
-        ("/api/movies/now-playing", get(|s, q| list(s, q, MovieList::NowPlaying, "/api/movies/now-playing/"))),
+        ("/api/movies/popular", get(popular)),
+        ("/api/movies/top-rated", get(top_rated)),
+        ("/api/movies/upcoming", get(upcoming)),
+        ("/api/movies/now-playing", get(now_playing)),
         ("/api/movies/search", get(search)),
         ("/api/movies/discover", get(discover)),
         ("/api/movies/{id}", get(details)),
-        ("/api/movies/{id}/recommendations", get(|s, p, q| related(s, p, q, Relation::Recommendations))),
-        ("/api/movies/{id}/similar", get(|s, p, q| related(s, p, q, Relation::Similar))),
+        ("/api/movies/{id}/recommendations", get(recommendations)),
+        ("/api/movies/{id}/similar", get(similar)),
         ("/api/genres", get(genres)),
     ];
     routes.into_iter().fold(Router::new(), |router, (path, handler)| slash_optional(router, path, handler))
@@ -54,8 +55,19 @@ fn movie_id(raw: &str) -> Result<u64, ApiError> {
         .ok_or_else(|| ApiError::invalid("id", "must be a positive whole number"))
 }
 
-/// `GET /api/movies/trending/?window=day|week&page=&language=&region=`
-async fn trending(State(state): State<AppState>, Query(params): Params) -> ListResult {
+/// Trending movies of the day or the week.
+#[utoipa::path(
+    get, path = "/api/movies/trending/", tag = "movies",
+    params(
+        ("window" = Option<TrendingWindow>, Query, description = "`day` (default) or `week`"),
+        PageQuery, LocaleQuery,
+    ),
+    responses(
+        (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+        CatalogFailures,
+    ),
+)]
+pub(super) async fn trending(State(state): State<AppState>, Query(params): Params) -> ListResult {
     let window: TrendingWindow = match params.get("window") {
         None => TrendingWindow::default(),
         Some(raw) => raw.parse().map_err(|message: String| ApiError::invalid("window", message))?,
@@ -64,22 +76,72 @@ async fn trending(State(state): State<AppState>, Query(params): Params) -> ListR
     Ok(Json(with_links(list, &state.public_url, "/api/movies/trending/", &params)))
 }
 
-/// `GET /api/movies/{popular,top-rated,upcoming,now-playing}/?page=&language=&region=`
-async fn list(State(state): State<AppState>, Query(params): Params, kind: MovieList, path: &str) -> ListResult {
+/// One of TMDb's curated lists.
+async fn list(state: AppState, params: HashMap<String, String>, kind: MovieList, path: &str) -> ListResult {
     let list = state.catalog.list(kind, page_param(&params)?, &locale_params(&params)?).await?;
     Ok(Json(with_links(list, &state.public_url, path, &params)))
 }
 
-/// `GET /api/movies/search/?q=&year=&page=&language=&region=`
-async fn search(State(state): State<AppState>, Query(params): Params) -> ListResult {
+macro_rules! curated_list {
+    ($name:ident, $kind:expr, $path:literal, $summary:literal) => {
+        #[doc = $summary]
+        #[utoipa::path(
+                    get, path = $path, tag = "movies",
+                    params(PageQuery, LocaleQuery),
+                    responses(
+                        (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+                        CatalogFailures,
+                    ),
+                )]
+        pub(super) async fn $name(State(state): State<AppState>, Query(params): Params) -> ListResult {
+            list(state, params, $kind, $path).await
+        }
+    };
+}
+
+curated_list!(popular, MovieList::Popular, "/api/movies/popular/", "Popular movies.");
+curated_list!(top_rated, MovieList::TopRated, "/api/movies/top-rated/", "The best rated movies.");
+curated_list!(upcoming, MovieList::Upcoming, "/api/movies/upcoming/", "Movies coming to cinemas.");
+curated_list!(now_playing, MovieList::NowPlaying, "/api/movies/now-playing/", "Movies in cinemas now.");
+
+/// Movies whose title matches `q`.
+#[utoipa::path(
+    get, path = "/api/movies/search/", tag = "movies",
+    params(
+        ("q" = String, Query, description = "Words of the title (1 to 200 characters)", min_length = 1, max_length = 200),
+        ("year" = Option<i32>, Query, description = "Release year", minimum = 1870, maximum = 2100),
+        PageQuery, LocaleQuery,
+    ),
+    responses(
+        (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+        CatalogFailures,
+    ),
+)]
+pub(super) async fn search(State(state): State<AppState>, Query(params): Params) -> ListResult {
     let query = params.get("q").map(String::as_str).unwrap_or_default();
     let year = param(&params, "year", "must be a year such as 1999")?;
     let list = state.catalog.search(query, year, page_param(&params)?, &locale_params(&params)?).await?;
     Ok(Json(with_links(list, &state.public_url, "/api/movies/search/", &params)))
 }
 
-/// `GET /api/movies/discover/?genre=&year_from=&year_to=&min_rating=&min_votes=&sort=&page=`
-async fn discover(State(state): State<AppState>, Query(params): Params) -> ListResult {
+/// Movies matching every filter given.
+#[utoipa::path(
+    get, path = "/api/movies/discover/", tag = "movies",
+    params(
+        ("genre" = Option<String>, Query, description = "Genre ids or names, comma-separated; a movie must have all (see `/api/genres/`)"),
+        ("year_from" = Option<i32>, Query, description = "Released in or after", minimum = 1870, maximum = 2100),
+        ("year_to" = Option<i32>, Query, description = "Released in or before", minimum = 1870, maximum = 2100),
+        ("min_rating" = Option<f64>, Query, description = "Minimum average rating", minimum = 0, maximum = 10),
+        ("min_votes" = Option<u32>, Query, description = "Minimum number of votes (default 200 when sorting by rating)", maximum = 100000000),
+        ("sort" = Option<DiscoverSort>, Query, description = "Order of the results (default `popularity`)"),
+        PageQuery, LocaleQuery,
+    ),
+    responses(
+        (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+        CatalogFailures,
+    ),
+)]
+pub(super) async fn discover(State(state): State<AppState>, Query(params): Params) -> ListResult {
     let sort = match params.get("sort").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => DiscoverSort::default(),
         Some(raw) => raw.parse().map_err(|message: String| ApiError::invalid("sort", message))?,
@@ -92,15 +154,31 @@ async fn discover(State(state): State<AppState>, Query(params): Params) -> ListR
         year_from: param(&params, "year_from", "must be a year such as 1990")?,
         year_to: param(&params, "year_to", "must be a year such as 1999")?,
         min_rating: param(&params, "min_rating", "must be a number from 0 to 10")?,
-        min_votes: param(&params, "min_votes", "must be a whole number")?,
+        min_votes: param::<u32>(&params, "min_votes", "must be a whole number from 0 to 100000000")?
+            .map(|votes| {
+                (votes <= 100_000_000)
+                    .then_some(votes)
+                    .ok_or_else(|| ApiError::invalid("min_votes", "must be a whole number from 0 to 100000000"))
+            })
+            .transpose()?,
         sort,
     };
     let list = state.catalog.discover(&filter, page_param(&params)?, &locale_params(&params)?).await?;
     Ok(Json(with_links(list, &state.public_url, "/api/movies/discover/", &params)))
 }
 
-/// `GET /api/movies/{id}/?language=`
-async fn details(
+/// Everything about one movie: facts, cast, directors, trailer, certification, and the first
+/// page of recommended and similar movies.
+#[utoipa::path(
+    get, path = "/api/movies/{id}/", tag = "movies",
+    params(("id" = u64, Path, description = "TMDb movie id", minimum = 1), LanguageQuery),
+    responses(
+        (status = 200, description = "The movie", body = MovieDetails),
+        (status = 404, description = "No such movie", body = ErrorBody),
+        CatalogFailures,
+    ),
+)]
+pub(super) async fn details(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(params): Params,
@@ -109,21 +187,56 @@ async fn details(
     Ok(Json(details))
 }
 
-/// `GET /api/movies/{id}/recommendations/` and `/similar/`, `?page=&language=`
-async fn related(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(params): Params,
-    relation: Relation,
-) -> ListResult {
+async fn related(state: AppState, id: String, params: HashMap<String, String>, relation: Relation) -> ListResult {
     let id = movie_id(&id)?;
     let list = state.catalog.related(id, relation, page_param(&params)?, language_param(&params)).await?;
     let path = format!("/api/movies/{id}/{}/", relation.path());
     Ok(Json(with_links(list, &state.public_url, &path, &params)))
 }
 
-/// `GET /api/genres/?language=`: every genre, as a single page.
-async fn genres(State(state): State<AppState>, Query(params): Params) -> Result<Json<Page<Genre>>, ApiError> {
+macro_rules! related_list {
+    ($name:ident, $relation:expr, $path:literal, $summary:literal) => {
+        #[doc = $summary]
+        #[utoipa::path(
+                    get, path = $path, tag = "movies",
+                    params(("id" = u64, Path, description = "TMDb movie id", minimum = 1), PageQuery, LanguageQuery),
+                    responses(
+                        (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+                        (status = 404, description = "No such movie", body = ErrorBody),
+                        CatalogFailures,
+                    ),
+                )]
+        pub(super) async fn $name(
+            State(state): State<AppState>,
+            Path(id): Path<String>,
+            Query(params): Params,
+        ) -> ListResult {
+            related(state, id, params, $relation).await
+        }
+    };
+}
+
+related_list!(
+    recommendations,
+    Relation::Recommendations,
+    "/api/movies/{id}/recommendations/",
+    "Movies TMDb recommends to people who liked this one."
+);
+related_list!(similar, Relation::Similar, "/api/movies/{id}/similar/", "Movies similar to this one.");
+
+/// Every genre, as a single page.
+#[utoipa::path(
+    get, path = "/api/genres/", tag = "movies",
+    params(LanguageQuery),
+    responses(
+        (status = 200, description = "All genres", body = Page<Genre>),
+        CatalogFailures,
+    ),
+)]
+pub(super) async fn genres(
+    State(state): State<AppState>,
+    Query(params): Params,
+) -> Result<Json<Page<Genre>>, ApiError> {
     let genres = state.catalog.genres(language_param(&params)).await?;
     Ok(Json(Page { count: genres.len() as u64, next: None, previous: None, page: 1, total_pages: 1, results: genres }))
 }

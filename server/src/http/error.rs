@@ -30,6 +30,8 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("upstream unavailable")]
     Unavailable,
     #[error("database unavailable")]
@@ -155,6 +157,12 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.".into(), None)
             }
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "Nothing exists at this address.".into(), None),
+            Self::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This address does not accept that method; `Allow` lists the ones it does.".into(),
+                None,
+            ),
             Self::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "upstream_unavailable",

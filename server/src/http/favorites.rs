@@ -8,10 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use services::favorites::DEFAULT_PAGE_SIZE;
+use services::favorites::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount};
+use super::openapi::ErrorBody;
 use super::pagination::with_links;
 use super::query::param;
 use super::slash_optional;
@@ -23,43 +24,93 @@ pub fn router() -> Router<AppState> {
     slash_optional(router, "/api/recommendations", get(for_you))
 }
 
-/// `GET /api/recommendations/?page=`: "For you", from the user's favorites (or trending while
-/// they have none, marked by `based_on`).
-async fn for_you(
+/// "For you": movies recommended from the user's most recent favorites, best first, each with
+/// the favorites that led to it; trending (marked by `based_on`) while there are none.
+#[utoipa::path(
+    get, path = "/api/recommendations/", tag = "favorites",
+    security(("bearer" = [])),
+    params(("page" = Option<u32>, Query, description = "From 1", minimum = 1, maximum = 10000)),
+    responses(
+        (status = 200, description = "One page of recommendations", body = ForYouPage),
+        (status = 400, description = "A parameter is invalid", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 503, description = "The account store or TMDb is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn for_you(
     State(state): State<AppState>,
     BearerAccount(account): BearerAccount,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<ForYouPage>, ApiError> {
-    let (page, based_on) = state.for_you.page(account, number(&params, "page", 1)?).await?;
+    let (page, based_on) = state.for_you.page(account, number(&params, "page", 1, MAX_PAGE)?).await?;
     let page = with_links(page, &state.public_url, "/api/recommendations/", &params);
     Ok(Json(ForYouPage { page, based_on }))
 }
 
-fn number(params: &HashMap<String, String>, name: &str, default: u32) -> Result<u32, ApiError> {
-    Ok(param(params, name, "must be a whole number")?.unwrap_or(default))
+/// The most pages a client may ask for; far beyond any real list, and inside a 32-bit integer
+/// as the OpenAPI document promises.
+const MAX_PAGE: u32 = 10_000;
+
+fn number(params: &HashMap<String, String>, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
+    let message = format!("must be a whole number from 1 to {max}");
+    match param::<u32>(params, name, &message)? {
+        None => Ok(default),
+        Some(value) if (1..=max).contains(&value) => Ok(value),
+        Some(_) => Err(ApiError::invalid(name, message)),
+    }
 }
 
 fn tmdb_id(raw: &str) -> Result<u64, ApiError> {
     raw.parse::<u64>()
         .ok()
-        .filter(|id| *id > 0)
+        .filter(|id| (1..=i64::MAX as u64).contains(id))
         .ok_or_else(|| ApiError::invalid("tmdb_id", "must be a positive whole number"))
 }
 
-/// `GET /api/favorites/?page=&page_size=`: newest first.
-async fn list(
+/// The user's favorites, newest first.
+#[utoipa::path(
+    get, path = "/api/favorites/", tag = "favorites",
+    security(("bearer" = [])),
+    params(
+        ("page" = Option<u32>, Query, description = "From 1", minimum = 1, maximum = 10000),
+        ("page_size" = Option<u32>, Query, description = "1 to 100 (default 20)", minimum = 1, maximum = 100),
+    ),
+    responses(
+        (status = 200, description = "One page of favorites", body = Page<FavoriteMovie>),
+        (status = 400, description = "A parameter is invalid", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn list(
     State(state): State<AppState>,
     BearerAccount(account): BearerAccount,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<FavoriteMovie>>, ApiError> {
-    let page = number(&params, "page", 1)?;
-    let page_size = number(&params, "page_size", DEFAULT_PAGE_SIZE)?;
+    let page = number(&params, "page", 1, MAX_PAGE)?;
+    let page_size = number(&params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
     let list = state.favorites.list(account, page, page_size).await?;
     Ok(Json(with_links(list, &state.public_url, "/api/favorites/", &params)))
 }
 
-/// `POST /api/favorites/` `{tmdb_id}` → 201 when added, 200 when it was already there.
-async fn add(
+/// Adds a movie to the favorites: 201 when added, 200 when it was already there.
+#[utoipa::path(
+    post, path = "/api/favorites/", tag = "favorites",
+    security(("bearer" = [])),
+    request_body = AddFavorite,
+    responses(
+        (status = 201, description = "Added", body = FavoriteMovie),
+        (status = 200, description = "Already a favorite", body = FavoriteMovie),
+        (status = 400, description = "The body is not JSON, or `tmdb_id` is out of range", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 404, description = "No such movie", body = ErrorBody),
+        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
+        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
+        (status = 422, description = "The body is missing a field", body = ErrorBody),
+        (status = 503, description = "The account store or TMDb is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn add(
     State(state): State<AppState>,
     BearerAccount(account): BearerAccount,
     ApiJson(body): ApiJson<AddFavorite>,
@@ -68,8 +119,20 @@ async fn add(
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(favorite)))
 }
 
-/// `GET /api/favorites/{tmdb_id}/` → 200, or 404 when it is not a favorite.
-async fn show(
+/// One favorite; 404 when the movie is not among the user's favorites.
+#[utoipa::path(
+    get, path = "/api/favorites/{tmdb_id}/", tag = "favorites",
+    security(("bearer" = [])),
+    params(("tmdb_id" = u64, Path, description = "TMDb movie id", minimum = 1, maximum = 9223372036854775807_i64)),
+    responses(
+        (status = 200, description = "The favorite", body = FavoriteMovie),
+        (status = 400, description = "`tmdb_id` is invalid", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 404, description = "Not a favorite", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn show(
     State(state): State<AppState>,
     BearerAccount(account): BearerAccount,
     Path(id): Path<String>,
@@ -77,8 +140,20 @@ async fn show(
     Ok(Json(state.favorites.get(account, tmdb_id(&id)?).await?))
 }
 
-/// `DELETE /api/favorites/{tmdb_id}/` → 204, or 404 when it is not a favorite.
-async fn remove(
+/// Removes a favorite; 404 when the movie is not among the user's favorites.
+#[utoipa::path(
+    delete, path = "/api/favorites/{tmdb_id}/", tag = "favorites",
+    security(("bearer" = [])),
+    params(("tmdb_id" = u64, Path, description = "TMDb movie id", minimum = 1, maximum = 9223372036854775807_i64)),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = "`tmdb_id` is invalid", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 404, description = "Not a favorite", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn remove(
     State(state): State<AppState>,
     BearerAccount(account): BearerAccount,
     Path(id): Path<String>,

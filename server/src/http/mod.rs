@@ -2,23 +2,29 @@
 //! images when it serves, and the Leptos UI with its server functions. Each REST module owns
 //! its `router()`; they are merged here, once.
 
+mod api_guard;
+pub mod assets;
 mod auth;
 mod catalog;
 mod error;
 mod extract;
 mod favorites;
+pub mod metrics;
 mod microcache;
+pub mod openapi;
 mod ops;
 mod pagination;
 mod query;
+pub mod security_headers;
 pub mod session;
 
 use app::server::ServerContext;
 use app::{App, shell};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::routing::{MethodRouter, any};
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
@@ -26,10 +32,12 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub use api_guard::ApiRateLimit;
 pub use error::ApiError;
 
 use crate::state::AppState;
 use crate::upstream::EMULATOR_IMAGES_PATH;
+use security_headers::CspNonce;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -49,6 +57,17 @@ pub fn router(state: AppState) -> Router {
         catalog_is_emulated: state.emulator.is_some(),
     };
     let leptos_options = state.leptos_options.clone();
+    // Every rendered page gets the context, and the nonce of its response's CSP.
+    let page_context = move || {
+        provide_context(context.clone());
+        let nonce = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CspNonce>().map(|nonce| nonce.0.clone()));
+        if let Some(nonce) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce));
+        }
+    };
+    // Installed before anything records a metric.
+    let _ = metrics::handle();
 
     // The public catalog gets its own compression inside the micro-cache, so cached bodies are
     // the compressed bytes; the outer compression layer leaves already-encoded bodies alone.
@@ -56,27 +75,36 @@ pub fn router(state: AppState) -> Router {
         .layer(compression())
         .layer(axum::middleware::from_fn_with_state(microcache::MicroCache::new(), microcache::serve_cached));
 
-    let mut router = Router::new()
+    let api = Router::new()
         .merge(catalog)
         .merge(auth::router())
         .merge(favorites::router())
-        .merge(ops::router())
+        .merge(openapi::router())
         // Unknown API paths answer in the API's error shape, not with the UI's 404 page.
         .route("/api", any(|| async { ApiError::NotFound }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(context.clone()),
-            move || shell(leptos_options.clone()),
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+        .layer(axum::middleware::from_fn(api_guard::json_errors))
+        .layer(DefaultBodyLimit::max(api_guard::BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn_with_state(state.api_rate_limit.clone(), api_guard::rate_limit))
+        .layer(api_guard::cors(&state.cors_origins));
+
+    let mut router = Router::new()
+        .merge(api)
+        .merge(ops::router())
+        .merge(metrics::router())
+        .merge(assets::router(
+            std::path::Path::new(state.leptos_options.site_root.as_ref()),
+            &state.leptos_options.site_pkg_dir,
+        ))
+        .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell));
     if let Some(emulator) = &state.emulator {
         router = router.nest_service(EMULATOR_IMAGES_PATH, emulator::images_router(emulator.clone()));
     }
 
     let identify = axum::middleware::from_fn_with_state(state.clone(), session::identify);
-    router.with_state(state).layer(identify).layer(
+    let security = axum::middleware::from_fn_with_state(state.security_headers.clone(), security_headers::add);
+    router.layer(axum::middleware::from_fn(metrics::track)).with_state(state).layer(identify).layer(security).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(

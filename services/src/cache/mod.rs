@@ -114,18 +114,21 @@ where
         if let Some(local) = &self.local {
             if let Some(entry) = local.get(key).await {
                 if entry.fresh_until_ms > now_ms() {
+                    count("local_hit");
                     return Ok(entry.value.clone());
                 }
             }
         }
         let stale = match self.read(key).await {
             Some(entry) if entry.fresh_until_ms > now_ms() => {
+                count("hit");
                 let value = Arc::new(entry.value);
                 self.keep_local(key, entry.fresh_until_ms, &value).await;
                 return Ok(value);
             }
             other => other,
         };
+        count("miss");
 
         let flight = self
             .flights
@@ -143,6 +146,7 @@ where
         match (flight, stale) {
             (Ok(value), _) => Ok(value),
             (Err(error), Some(entry)) => {
+                count("stale");
                 tracing::warn!(%error, key, "upstream failed; serving a stale copy");
                 Ok(Arc::new(entry.value))
             }
@@ -187,4 +191,10 @@ where
             tracing::warn!(%error, key, "cache write failed; serving uncached");
         }
     }
+}
+
+/// `cache_lookups_total{result}`: `local_hit` (this instance's copy), `hit` (the store), `miss`
+/// (went upstream), `stale` (upstream failed, an expired copy answered).
+fn count(result: &'static str) {
+    metrics::counter!("cache_lookups_total", "result" => result).increment(1);
 }

@@ -154,15 +154,26 @@ impl TmdbClient {
                 // Full jitter: anywhere between zero and the exponential delay.
                 (_, Some(delay)) => Some(delay.mul_f64(rand::random::<f64>())),
             })
-            .notify(|error, delay| tracing::warn!(%error, ?delay, path, "retrying TMDb call"));
-        match tokio::time::timeout(self.config.call_budget, call).await {
+            .notify(|error, delay| {
+                metrics::counter!("tmdb_retries_total").increment(1);
+                tracing::warn!(%error, ?delay, path, "retrying TMDb call");
+            });
+        let result = match tokio::time::timeout(self.config.call_budget, call).await {
             Ok(result) => result,
             Err(_) => Err(TmdbError::Timeout),
-        }
+        };
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(TmdbError::NotFound) => "not_found",
+            Err(_) => "failed",
+        };
+        metrics::counter!("tmdb_calls_total", "outcome" => outcome).increment(1);
+        result
     }
 
     async fn attempt<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, TmdbError> {
         self.limiter.until_ready().await;
+        metrics::counter!("tmdb_requests_total").increment(1);
         let mut request = self.http.get(format!("{}{path}", self.config.base_url)).query(query);
         request = match &self.config.credential {
             Credential::ApiKey(key) => request.query(&[("api_key", key)]),

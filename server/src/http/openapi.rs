@@ -1,0 +1,216 @@
+//! The API's OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` annotations
+//! and the `api-types` schemas, served at `/api/openapi.json`; Swagger UI, from assets vendored
+//! in this repository (no CDN), at `/api/docs/`.
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
+
+use super::{auth, catalog, favorites};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Nexus API",
+        description = "Movies (trending, lists, search, discover, details), accounts with JWT \
+                       bearer tokens, favorites and personalised recommendations. Every list has \
+                       the same paginated shape; every error the same JSON shape. Paths also \
+                       answer without the trailing slash.",
+        license(name = "MIT"),
+    ),
+    paths(
+        catalog::trending,
+        catalog::popular,
+        catalog::top_rated,
+        catalog::upcoming,
+        catalog::now_playing,
+        catalog::search,
+        catalog::discover,
+        catalog::details,
+        catalog::recommendations,
+        catalog::similar,
+        catalog::genres,
+        auth::register,
+        auth::sign_in,
+        auth::refresh,
+        auth::sign_out,
+        auth::me,
+        favorites::list,
+        favorites::add,
+        favorites::show,
+        favorites::remove,
+        favorites::for_you,
+    ),
+    components(schemas(ErrorBody, ErrorObject, api_types::TrendingWindow, api_types::DiscoverSort)),
+    modifiers(&BearerScheme, &RateLimited),
+    tags(
+        (name = "movies", description = "The catalog, from TMDb through the cache"),
+        (name = "auth", description = "Accounts and tokens"),
+        (name = "favorites", description = "The signed-in user's favorites and recommendations"),
+    ),
+)]
+pub struct ApiDoc;
+
+/// Every error under `/api`.
+#[derive(ToSchema)]
+#[schema(example = json!({
+    "error": {
+        "code": "invalid_parameter",
+        "message": "Invalid value for `page`: must be a whole number from 1 to 500.",
+        "details": { "parameter": "page" }
+    }
+}))]
+pub struct ErrorBody {
+    pub error: ErrorObject,
+}
+
+#[derive(ToSchema)]
+pub struct ErrorObject {
+    /// Stable and machine-readable: `invalid_parameter`, `validation_failed`, `malformed_body`,
+    /// `unsupported_media_type`, `payload_too_large`, `unauthorized`, `conflict`, `not_found`,
+    /// `method_not_allowed`, `too_many_requests`, `upstream_unavailable`, `upstream_error`,
+    /// `database_unavailable`, `internal_error`.
+    pub code: String,
+    /// For people; may change.
+    pub message: String,
+    /// `{"parameter": name}` for a bad query or path parameter; `{"fields": {name: message}}`
+    /// for bad body fields. Absent otherwise.
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+}
+
+/// The failures every catalog read may answer, besides its own.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // A description for the document; never constructed.
+pub enum CatalogFailures {
+    /// A parameter is invalid; `details.parameter` names it.
+    #[response(status = 400)]
+    InvalidParameter(ErrorBody),
+    /// TMDb refused our request (logged for the operators).
+    #[response(status = 502)]
+    UpstreamError(ErrorBody),
+    /// TMDb is unavailable and nothing is cached; see `Retry-After`.
+    #[response(status = 503)]
+    UpstreamUnavailable(ErrorBody),
+}
+
+/// `?page=`: which page of a list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// From 1; TMDb serves at most 500 pages.
+    #[param(minimum = 1, maximum = 500)]
+    pub page: Option<u32>,
+}
+
+/// `?language=&region=`: the locale of titles, overviews and release dates.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocaleQuery {
+    /// A language tag such as `en` or `en-US` (default `en-US`).
+    #[param(pattern = "^[a-z]{2}(-[A-Z]{2})?$", example = "en-US")]
+    pub language: Option<String>,
+    /// A two-letter country code such as `US`.
+    #[param(pattern = "^[A-Z]{2}$", example = "US")]
+    pub region: Option<String>,
+}
+
+/// `?language=` alone.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LanguageQuery {
+    /// A language tag such as `en` or `en-US` (default `en-US`).
+    #[param(pattern = "^[a-z]{2}(-[A-Z]{2})?$", example = "en-US")]
+    pub language: Option<String>,
+}
+
+/// The Bearer scheme every authenticated route uses.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/auth/token/` or `/api/auth/register/`; it lasts 15 minutes.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Every `/api` route is rate limited per client, so every operation may answer 429.
+struct RateLimited;
+
+impl Modify for RateLimited {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, ResponseBuilder, content::ContentBuilder};
+        let response = ResponseBuilder::new()
+            .description("Over the per-client rate limit (`API_RATE_LIMIT_PER_SECOND`); see `Retry-After`")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("ErrorBody"))))
+                    .build(),
+            )
+            .build();
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.post, &mut item.delete].into_iter().flatten() {
+                operation.responses.responses.entry("429".to_owned()).or_insert_with(|| response.clone().into());
+            }
+        }
+    }
+}
+
+/// The document, built once.
+fn document() -> &'static str {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".to_owned()))
+}
+
+const SWAGGER_UI_BUNDLE: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui-bundle.js");
+const SWAGGER_UI_CSS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui.css");
+const SWAGGER_UI_INIT: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-initializer.js");
+const SWAGGER_UI_INDEX: &[u8] = include_bytes!("../../assets/swagger-ui/index.html");
+
+fn asset(body: &'static [u8], content_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], document()) }))
+        .route("/api/docs", get(|| async { axum::response::Redirect::permanent("/api/docs/") }))
+        .route("/api/docs/", get(|| async { asset(SWAGGER_UI_INDEX, "text/html; charset=utf-8") }))
+        .route(
+            "/api/docs/swagger-ui-bundle.js",
+            get(|| async { asset(SWAGGER_UI_BUNDLE, "text/javascript; charset=utf-8") }),
+        )
+        .route("/api/docs/swagger-ui.css", get(|| async { asset(SWAGGER_UI_CSS, "text/css; charset=utf-8") }))
+        .route(
+            "/api/docs/swagger-initializer.js",
+            get(|| async { asset(SWAGGER_UI_INIT, "text/javascript; charset=utf-8") }),
+        )
+}
+
+/// The document as JSON, for tests.
+pub fn json() -> serde_json::Value {
+    serde_json::from_str(document()).unwrap_or_default()
+}
