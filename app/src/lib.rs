@@ -9,7 +9,7 @@ pub mod server;
 pub mod session;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -61,7 +61,6 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| {
             if page.is_empty() { "Nexus — movies worth your evening".to_owned() } else { format!("{page} · Nexus") }
         }/>
-        <Meta name="description" content="Find movies: what is trending, what to watch next, and what you love."/>
         <Router>
             <Layout/>
         </Router>

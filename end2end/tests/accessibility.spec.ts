@@ -41,3 +41,16 @@ test("nothing overflows sideways on a 360 px phone", async ({ browser }) => {
   }
   await context.close();
 });
+
+test("every page has its own title and one description", async ({ page }) => {
+  const titles = new Set<string>();
+  for (const path of pages) {
+    await page.goto(path);
+    const title = await page.title();
+    expect(title, path).toMatch(/Nexus/);
+    titles.add(title);
+    await expect(page.locator('meta[name="description"]'), path).toHaveCount(1);
+    expect(await page.locator('meta[name="description"]').getAttribute("content"), path).toBeTruthy();
+  }
+  expect(titles.size).toBe(pages.length);
+});

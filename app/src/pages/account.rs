@@ -3,7 +3,7 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::components::FormError;
@@ -30,6 +30,7 @@ pub fn SignInPage() -> impl IntoView {
     let next = use_next();
     view! {
         <Title text="Sign in"/>
+        <Meta name="description" content="Sign in to keep favorites and get recommendations made for you."/>
         <section class="auth">
             <h1>"Sign in"</h1>
             <ActionForm action=sign_in attr:class="auth-form" attr:aria-label="Sign in">
@@ -53,6 +54,7 @@ pub fn RegisterPage() -> impl IntoView {
     let next = use_next();
     view! {
         <Title text="Create an account"/>
+        <Meta name="description" content="Create a free account: keep favorite movies and get recommendations from what you love."/>
         <section class="auth">
             <h1>"Create an account"</h1>
             <p class="muted">"Keep favorites and get recommendations made for you."</p>
@@ -85,6 +87,7 @@ pub fn SignOutPage() -> impl IntoView {
     let auth = use_auth();
     view! {
         <Title text="Sign out"/>
+        <Meta name="description" content="Sign out of Nexus on this browser."/>
         <section class="auth">
             <h1>"Sign out"</h1>
             <Transition fallback=|| ()>

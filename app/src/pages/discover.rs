@@ -5,7 +5,7 @@
 use api_types::{DiscoverFilter, DiscoverSort, Genre, MovieSummary, Page};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -107,6 +107,7 @@ pub fn DiscoverPage() -> impl IntoView {
 
     view! {
         <Title text="Discover"/>
+        <Meta name="description" content="Discover movies by genre, years and rating, sorted your way."/>
         <section class="discover">
             <h1>"Discover movies"</h1>
             <Form method="GET" action="/discover" attr:class="filters" attr:aria-label="Filters">

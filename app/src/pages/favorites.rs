@@ -3,7 +3,7 @@
 use api_types::{FavoriteMovie, Page};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
@@ -36,6 +36,7 @@ pub fn FavoritesPage() -> impl IntoView {
 
     view! {
         <Title text="Your favorites"/>
+        <Meta name="description" content="The movies you keep: your favorites, newest first."/>
         <section class="favorites">
             <h1>"Your favorites"</h1>
             <FormError result=remove.value().into()/>

@@ -2,7 +2,7 @@
 
 use api_types::{ForYouPage, RecommendationSource};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 use crate::AppError;
 use crate::components::{ABOVE_THE_FOLD, MovieCard, MovieGridSkeleton, Pager};
@@ -24,6 +24,7 @@ pub fn ForYouPage() -> impl IntoView {
 
     view! {
         <Title text="For you"/>
+        <Meta name="description" content="Recommendations made from the movies you love, and why each was picked."/>
         <section class="for-you">
             <h1>"For you"</h1>
             <Transition fallback=|| view! { <MovieGridSkeleton/> }>

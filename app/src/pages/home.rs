@@ -4,7 +4,7 @@
 use api_types::{MovieSummary, Page, TrendingWindow};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +70,7 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <Title text=""/>
+        <Meta name="description" content="What is trending today and this week, with popular, top rated and upcoming movies."/>
         <section class="home" aria-labelledby="trending-heading">
             <div class="section-heading">
                 <h1 id="trending-heading">{move || match window.get() {

@@ -36,6 +36,7 @@ pub fn MoviePage() -> impl IntoView {
                 mark_not_found(&errors);
                 view! {
                     <Title text="Movie unavailable"/>
+        <Meta name="description" content="This movie could not be shown."/>
                     <ErrorNotice errors retry=Callback::new(move |_| movie.refetch())/>
                 }
             }>

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 /// Any path no route matches; answered with status 404 on the server.
 #[component]
@@ -12,6 +12,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Page not found"/>
+        <Meta name="description" content="There is nothing at this address."/>
         <section class="not-found">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>

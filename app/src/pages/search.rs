@@ -7,7 +7,7 @@ use std::time::Duration;
 use api_types::{MovieSummary, Page};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::NavigateOptions;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -57,6 +57,7 @@ pub fn SearchPage() -> impl IntoView {
 
     view! {
         <Title text=move || if query.get().is_empty() { "Search".to_owned() } else { format!("“{}” — search", query.get()) }/>
+        <Meta name="description" content="Search movies by title."/>
         <section class="search">
             <h1>"Search movies"</h1>
             <Form method="GET" action="/search" attr:class="search-form" attr:role="search">

@@ -1,0 +1,101 @@
+//! Two server instances on one PostgreSQL and one Redis, as behind a load balancer: nothing a
+//! user does depends on which instance answers. Favorites written through one are read through
+//! the other, a refresh token spent or revoked through one is refused by the other, and the
+//! catalog cache filled by one serves the other.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, app_with, get, get_with_token, post_json};
+use serde_json::{Value, json};
+
+const SECRET: &str = "two-instances-share-this-secret-of-32+-chars";
+
+async fn instance() -> TestApp {
+    let database = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    app_with(&["--database-url", &database, "--redis-url", &redis, "--jwt-secret", SECRET]).await
+}
+
+fn email() -> String {
+    format!("pair-{}@example.com", rand::random::<u64>())
+}
+
+async fn register(app: &TestApp, email: &str) -> Value {
+    let (status, _, body) =
+        post_json(app, "/api/auth/register/", json!({ "email": email, "password": "a long shared passphrase" })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_favorite_added_through_one_instance_is_listed_by_the_other() {
+    let (a, b) = (instance().await, instance().await);
+    let user = register(&a, &email()).await;
+    let token = user["access"].as_str().expect("access");
+
+    let request = axum::http::Request::post("/api/favorites/")
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::from(json!({ "tmdb_id": 1267 }).to_string()))
+        .expect("request");
+    let (status, _, _) = common::send(&a, request).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let (status, _, list) = get_with_token(&b, "/api/favorites/", token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["count"], 1);
+    assert_eq!(list["results"][0]["id"], 1267);
+    // "For you" on the other instance already knows the new favorite.
+    let (_, _, for_you) = get_with_token(&b, "/api/recommendations/", token).await;
+    assert_eq!(for_you["based_on"], "favorites");
+}
+
+#[tokio::test]
+async fn refresh_tokens_spent_or_revoked_through_one_instance_are_refused_by_the_other() {
+    let (a, b) = (instance().await, instance().await);
+    let user = register(&a, &email()).await;
+    let first = user["refresh"].as_str().expect("refresh").to_owned();
+
+    // Spent on B...
+    let (status, _, next) = post_json(&b, "/api/auth/token/refresh/", json!({ "refresh": first })).await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    let second = next["refresh"].as_str().expect("refresh").to_owned();
+    // ...so presenting it again on A is a replay: refused, and the whole family with it.
+    let (status, _, _) = post_json(&a, "/api/auth/token/refresh/", json!({ "refresh": first })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = post_json(&b, "/api/auth/token/refresh/", json!({ "refresh": second })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the family is revoked everywhere");
+
+    // Signing out on one instance ends the session on the other.
+    let other = register(&a, &email()).await;
+    let refresh = other["refresh"].as_str().expect("refresh");
+    let (status, _, _) = post_json(&a, "/api/auth/logout/", json!({ "refresh": refresh })).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = post_json(&b, "/api/auth/token/refresh/", json!({ "refresh": refresh })).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Access tokens are checked by signature: either instance accepts the other's.
+    let (status, _, me) = get_with_token(&b, "/api/auth/me/", other["access"].as_str().expect("access")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["id"], other["user"]["id"]);
+}
+
+#[tokio::test]
+async fn the_catalog_cache_filled_by_one_instance_serves_the_other() {
+    let (a, b) = (instance().await, instance().await);
+    let upstream_calls = |app: &TestApp| app._started.state.emulator.as_ref().expect("emulator").requests_received();
+    // A query nobody has asked before, so no earlier run's cache entry answers it.
+    let path = format!("/api/movies/search/?q=zz{}", rand::random::<u32>());
+
+    let before_a = upstream_calls(&a);
+    let (status, from_a) = get(&a, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(upstream_calls(&a) > before_a, "A went upstream on a miss");
+
+    let before_b = upstream_calls(&b);
+    let (status, from_b) = get(&b, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(upstream_calls(&b), before_b, "B answered from the shared cache");
+    assert_eq!(from_a["results"], from_b["results"]);
+}
