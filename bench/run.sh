@@ -7,6 +7,8 @@
 #   bench/run.sh                        # cached trending, 10 s each
 #   DURATION=30s bench/run.sh trending  # one target, longer
 #   bench/run.sh for-you                # "For you" of a user with 50 favorites (warm)
+#   bench/run.sh home favorites         # the server-rendered home page; a 50-favorite list
+# The last column is the server's peak resident memory (VmHWM) so far in that run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/versions.env
@@ -30,6 +32,8 @@ path_of() {
     details) echo "/api/movies/1267/" ;;
     search) echo "/api/movies/search/?q=star" ;;
     for-you) echo "/api/recommendations/" ;;
+    favorites) echo "/api/favorites/?page_size=50" ;;
+    home) echo "/" ;;
     *) echo "unknown target $1" >&2; exit 2 ;;
   esac
 }
@@ -45,7 +49,8 @@ trap 'stop_server; rm -rf "$data_dir"' EXIT
 start_server() { # cache: memory | redis
   local extra=()
   [[ "$1" == redis ]] && extra=(REDIS_URL="$REDIS_URL_FOR_BENCH")
-  env LEPTOS_SITE_ADDR="$ADDR" DATA_DIR="$data_dir" RUST_LOG=warn "${extra[@]}" \
+  # The per-client API rate limit is off: every request comes from one address here.
+  env LEPTOS_SITE_ADDR="$ADDR" DATA_DIR="$data_dir" RUST_LOG=warn API_RATE_LIMIT_PER_SECOND=0 "${extra[@]}" \
     target/release/server >"$data_dir/server-$1.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 50); do
@@ -71,28 +76,30 @@ prepare_user() {
   echo "$token"
 }
 
-printf '\n| target | cache | encoding | connections | requests/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|---|---|\n'
+printf '\n| target | cache | encoding | connections | requests/s | p50 ms | p99 ms | errors | peak RSS MiB |\n|---|---|---|---|---|---|---|---|---|\n'
 for cache in memory redis; do
   start_server "$cache"
   for target in "${targets[@]}"; do
     url="http://$ADDR$(path_of "$target")"
     auth=()
-    if [[ "$target" == for-you ]]; then auth=(-H "authorization: Bearer $(prepare_user)"); fi
+    if [[ "$target" == for-you || "$target" == favorites ]]; then auth=(-H "authorization: Bearer $(prepare_user)"); fi
     curl -fsS "${auth[@]}" "$url" >/dev/null   # warm: the measured requests are cache hits
     # identity: the server's own work; br: what a browser asks for (compression included).
     for encoding in identity br; do
     for connections in 16 64; do
       REPORT="$(oha --no-tui --output-format json -z "$DURATION" -c "$connections" -H "accept-encoding: $encoding" "${auth[@]}" "$url")" \
+        PEAK_KB="$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")" \
         python3 - "$target" "$cache" "$encoding" "$connections" <<'PY'
 import json, os, sys
 target, cache, encoding, connections = sys.argv[1:5]
+peak_mib = int(os.environ.get("PEAK_KB") or 0) / 1024
 report = json.loads(os.environ["REPORT"])
 summary, pct = report["summary"], report["latencyPercentiles"]
 codes = report.get("statusCodeDistribution", {})
 # Requests still in flight when the duration ends are cut off by oha, not failed by the server.
 cut_off = {k: v for k, v in report.get("errorDistribution", {}).items() if "deadline" not in k}
 errors = sum(n for code, n in codes.items() if code != "200") + sum(cut_off.values())
-print(f"| {target} | {cache} | {encoding} | {connections} | {summary['requestsPerSec']:.0f} | {pct['p50']*1000:.2f} | {pct['p99']*1000:.2f} | {errors} |")
+print(f"| {target} | {cache} | {encoding} | {connections} | {summary['requestsPerSec']:.0f} | {pct['p50']*1000:.2f} | {pct['p99']*1000:.2f} | {errors} | {peak_mib:.0f} |")
 PY
     done
     done

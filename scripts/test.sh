@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the tools and runs every test:
-#   1. the Rust tests, against the real PostgreSQL and Redis on this machine (started if down);
+#   1. the Rust tests, against the real PostgreSQL and Redis on this machine (started if down),
+#      including 60 s of mixed load (LOAD_SECONDS) and the fault suite (scripts/reliability.py);
 #   2. the Playwright suite in Chromium, against the built server on a spare port;
 #   3. schemathesis against the same server's REST API (every check, every phase).
 # Everything is built once per run; the browser tests never build.
@@ -19,6 +20,10 @@ echo "==> Rust tests"
 # This also builds target/debug/server, the binary the browser tests run: building it again
 # through cargo-leptos would compile every dependency a second time with other flags.
 cargo test --workspace --exclude frontend
+
+echo "==> fault suite (standalone TMDb emulator with faults, PostgreSQL, a Redis it stops)"
+cargo build -p server -p emulator
+scripts/reliability.py
 
 echo "==> building the WASM bundle, CSS and assets"
 cargo leptos build --frontend-only

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 const SECRET: &str = "two-instances-share-this-secret-of-32+-chars";
 
 async fn instance() -> TestApp {
-    let database = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let database =
+        std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     app_with(&["--database-url", &database, "--redis-url", &redis, "--jwt-secret", SECRET]).await
 }

@@ -133,6 +133,11 @@ where
         let flight = self
             .flights
             .try_get_with(key.to_owned(), async {
+                // A caller that missed just before another flight stored the value must not
+                // start a second upstream call: look again inside the flight.
+                if let Some(entry) = self.read(key).await.filter(|entry| entry.fresh_until_ms > now_ms()) {
+                    return Ok::<_, E>(Arc::new(entry.value));
+                }
                 let value = fetch().await?;
                 let fresh_until_ms = now_ms() + jittered(ttl.fresh).as_millis() as u64;
                 self.write(key, fresh_until_ms, &value, ttl).await;
