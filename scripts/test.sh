@@ -47,19 +47,35 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ready=false
-for _ in $(seq 1 60); do
-  if curl -fsS "http://$E2E_ADDR/readyz" >/dev/null 2>&1; then ready=true; break; fi
-  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-  sleep 1
-done
-if ! $ready; then
+wait_ready() { # address pid log
+  for _ in $(seq 1 60); do
+    if curl -fsS "http://$1/readyz" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$2" 2>/dev/null; then break; fi
+    sleep 1
+  done
   echo "error: the server did not become ready; its log:" >&2
-  cat "$log" >&2
+  cat "$3" >&2
   exit 1
-fi
+}
+wait_ready "$E2E_ADDR" "$server_pid" "$log"
 
 (cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test)
 
 echo "==> API fuzzing (schemathesis)"
 scripts/fuzz-api.sh "http://$E2E_ADDR"
+
+# The release build is what users run, and it can break where debug does not (a wasm-opt once
+# produced a WASM that never hydrated): build it as scripts/run.sh does and check that pages
+# render and hydrate. Skip with SKIP_RELEASE_SMOKE=1 when iterating.
+if [[ -z "${SKIP_RELEASE_SMOKE:-}" ]]; then
+  echo "==> release smoke test"
+  kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  cargo leptos build --release
+  release_log="$data_dir/release.log"
+  mkdir -p "$data_dir/release"
+  LEPTOS_SITE_ADDR="$E2E_ADDR" DATA_DIR="$data_dir/release" LOG_FORMAT=json RUST_LOG=info \
+    target/release/server >"$release_log" 2>&1 &
+  server_pid=$!
+  wait_ready "$E2E_ADDR" "$server_pid" "$release_log"
+  (cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test home.spec.ts movie_and_search.spec.ts)
+fi
