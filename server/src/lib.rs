@@ -8,6 +8,7 @@ pub mod state;
 pub mod telemetry;
 pub mod upstream;
 
+use axum::serve::ListenerExt;
 use leptos::config::Env;
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
@@ -40,7 +41,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let db = started.state.db.clone();
     let router = http::router(started.state);
 
-    let listener = TcpListener::bind(config.site_addr).await.map_err(StartError::Listen)?;
+    // No Nagle: a streamed page's small chunks otherwise wait for the client's delayed ACK
+    // (measured: the compressed SSR home page sat at a 44 ms median with it on).
+    let listener = TcpListener::bind(config.site_addr).await.map_err(StartError::Listen)?.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     tracing::info!(addr = %config.site_addr, "listening on http://{}", config.site_addr);
     // The peer address feeds sign-in throttling.
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())

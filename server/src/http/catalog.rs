@@ -86,13 +86,13 @@ macro_rules! curated_list {
     ($name:ident, $kind:expr, $path:literal, $summary:literal) => {
         #[doc = $summary]
         #[utoipa::path(
-                            get, path = $path, tag = "movies",
-                            params(PageQuery, LocaleQuery),
-                            responses(
-                                (status = 200, description = "One page of movies", body = Page<MovieSummary>),
-                                CatalogFailures,
-                            ),
-                        )]
+                                    get, path = $path, tag = "movies",
+                                    params(PageQuery, LocaleQuery),
+                                    responses(
+                                        (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+                                        CatalogFailures,
+                                    ),
+                                )]
         pub(super) async fn $name(State(state): State<AppState>, Query(params): Params) -> ListResult {
             list(state, params, $kind, $path).await
         }

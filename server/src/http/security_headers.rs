@@ -16,37 +16,62 @@ pub struct CspNonce(pub String);
 
 #[derive(Debug, Clone)]
 pub struct SecurityHeaders {
-    /// Where posters and backdrops come from, besides this origin (TMDb's image CDN).
-    image_origin: Option<String>,
+    /// The page policy around its nonce: `{before}{nonce}{after}`, built once.
+    page_policy: (String, String),
+    /// For responses with no inline script (the API, static files): no nonce to generate.
+    static_policy: HeaderValue,
+    /// Swagger UI sets inline styles; it is the only page allowed to.
+    docs_policy: HeaderValue,
     https: bool,
 }
 
 impl SecurityHeaders {
+    /// `image_origin`: where posters and backdrops come from besides this origin (TMDb's CDN).
     pub fn new(image_origin: Option<String>, https: bool) -> Self {
-        Self { image_origin, https }
+        let images = image_origin.map(|origin| format!(" {origin}")).unwrap_or_default();
+        let rest = |styles: &str| {
+            format!(
+                "'wasm-unsafe-eval'; style-src {styles}; img-src 'self' data:{images}; connect-src 'self'; \
+                 font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+            )
+        };
+        let fixed = |styles: &str| {
+            HeaderValue::from_str(&format!("default-src 'self'; script-src 'self' {}", rest(styles)))
+                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+        };
+        Self {
+            page_policy: ("default-src 'self'; script-src 'self' 'nonce-".to_owned(), format!("' {}", rest("'self'"))),
+            static_policy: fixed("'self'"),
+            docs_policy: fixed("'self' 'unsafe-inline'"),
+            https,
+        }
     }
 
-    fn policy(&self, nonce: &str, path: &str) -> String {
-        let images = self.image_origin.as_deref().map(|origin| format!(" {origin}")).unwrap_or_default();
-        // Swagger UI sets inline styles; it is the only page allowed to.
-        let styles = if path.starts_with("/api/docs") { "'self' 'unsafe-inline'" } else { "'self'" };
-        format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src {styles}; \
-             img-src 'self' data:{images}; connect-src 'self'; font-src 'self'; object-src 'none'; \
-             base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-        )
+    /// The policy for `path`, and the nonce its inline scripts must carry, if it may have any.
+    fn policy(&self, path: &str) -> (HeaderValue, Option<String>) {
+        if path.starts_with("/api/docs") {
+            return (self.docs_policy.clone(), None);
+        }
+        if path.starts_with("/api/") || path.starts_with("/pkg/") || path.starts_with("/emulator/") {
+            return (self.static_policy.clone(), None);
+        }
+        let nonce = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
+        let (before, after) = &self.page_policy;
+        match HeaderValue::from_str(&format!("{before}{nonce}{after}")) {
+            Ok(policy) => (policy, Some(nonce)),
+            Err(_) => (self.static_policy.clone(), None),
+        }
     }
 }
 
 pub async fn add(State(headers): State<SecurityHeaders>, mut request: Request, next: Next) -> Response {
-    let nonce = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
-    let path = request.uri().path().to_owned();
-    request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let (policy, nonce) = headers.policy(request.uri().path());
+    if let Some(nonce) = nonce {
+        request.extensions_mut().insert(CspNonce(nonce));
+    }
     let mut response = next.run(request).await;
     let map = response.headers_mut();
-    if let Ok(policy) = HeaderValue::from_str(&headers.policy(&nonce, &path)) {
-        map.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
+    map.insert(header::CONTENT_SECURITY_POLICY, policy);
     map.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     map.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     map.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
