@@ -143,10 +143,10 @@ fn overview(record: &Record, release_date: Option<NaiveDate>) -> String {
     if let Some(source) = &record.source {
         text.push_str(&format!(" Source: {}.", source.to_lowercase()));
     }
-    if let (Some(budget), Some(gross)) = (record.budget, record.worldwide_gross) {
-        if budget > 0 {
-            text.push_str(&format!(" Made for {} and earned {} worldwide.", dollars(budget), dollars(gross)));
-        }
+    if let (Some(budget), Some(gross)) = (record.budget, record.worldwide_gross)
+        && budget > 0
+    {
+        text.push_str(&format!(" Made for {} and earned {} worldwide.", dollars(budget), dollars(gross)));
     }
     text
 }

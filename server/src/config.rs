@@ -150,10 +150,10 @@ impl Config {
     /// Reads `.env` (if any), then the environment and the command line.
     pub fn load() -> Self {
         // A missing .env is the normal case; a malformed one is worth saying.
-        if let Err(error) = dotenvy::dotenv() {
-            if !error.not_found() {
-                eprintln!("warning: ignoring .env: {error}");
-            }
+        if let Err(error) = dotenvy::dotenv()
+            && !error.not_found()
+        {
+            eprintln!("warning: ignoring .env: {error}");
         }
         Self::parse()
     }

@@ -261,15 +261,15 @@ impl CatalogService {
     async fn discover_query(&self, filter: &DiscoverFilter, language: &str) -> Result<DiscoverQuery, CatalogError> {
         let year_from = check_year("year_from", filter.year_from)?;
         let year_to = check_year("year_to", filter.year_to)?;
-        if let (Some(from), Some(to)) = (year_from, year_to) {
-            if from > to {
-                return Err(invalid("year_to", "must not be before year_from"));
-            }
+        if let (Some(from), Some(to)) = (year_from, year_to)
+            && from > to
+        {
+            return Err(invalid("year_to", "must not be before year_from"));
         }
-        if let Some(rating) = filter.min_rating {
-            if !(0.0..=10.0).contains(&rating) {
-                return Err(invalid("min_rating", "must be between 0 and 10"));
-            }
+        if let Some(rating) = filter.min_rating
+            && !(0.0..=10.0).contains(&rating)
+        {
+            return Err(invalid("min_rating", "must be between 0 and 10"));
         }
         let genre_ids = if filter.genres.is_empty() {
             Vec::new()

@@ -110,10 +110,10 @@ impl ForYouService {
                 Err(join) => tracing::error!(error = %join, "recommendation task failed"),
             }
         }
-        if pooled.is_empty() {
-            if let Some(error) = last_error {
-                return Err(ForYouError::Catalog(error));
-            }
+        if pooled.is_empty()
+            && let Some(error) = last_error
+        {
+            return Err(ForYouError::Catalog(error));
         }
         let favorite_ids: std::collections::HashSet<u64> = favorites.iter().map(|f| f.tmdb_id).collect();
         Ok(Pool { based_on: RecommendationSource::Favorites, movies: score(pooled, &favorite_ids) })

@@ -53,10 +53,8 @@ fn mark_not_found(errors: &ArcRwSignal<Errors>) {
         let missing = errors.with_untracked(|errors| {
             errors.iter().any(|(_, error)| error.downcast_ref::<AppError>() == Some(&AppError::NotFound))
         });
-        if missing {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::NOT_FOUND);
-            }
+        if missing && let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
         }
     }
     #[cfg(not(feature = "ssr"))]
@@ -148,7 +146,7 @@ fn thousands(number: u64) -> String {
     let digits = number.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

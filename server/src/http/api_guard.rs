@@ -55,12 +55,12 @@ impl ApiRateLimit {
 
 /// 429 with `Retry-After` for a client over its rate.
 pub async fn rate_limit(State(limit): State<Option<ApiRateLimit>>, request: Request, next: Next) -> Response {
-    if let (Some(limit), Some(ClientIp(client))) = (&limit, request.extensions().get::<ClientIp>()) {
-        if let Some(wait) = limit.check(*client) {
-            metrics::counter!("api_rate_limited_total").increment(1);
-            let retry_after_secs = wait.as_secs_f64().ceil().max(1.0) as u64;
-            return ApiError::TooManyRequests { retry_after_secs }.into_response();
-        }
+    if let (Some(limit), Some(ClientIp(client))) = (&limit, request.extensions().get::<ClientIp>())
+        && let Some(wait) = limit.check(*client)
+    {
+        metrics::counter!("api_rate_limited_total").increment(1);
+        let retry_after_secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+        return ApiError::TooManyRequests { retry_after_secs }.into_response();
     }
     next.run(request).await
 }

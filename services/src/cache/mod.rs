@@ -111,13 +111,12 @@ where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
-        if let Some(local) = &self.local {
-            if let Some(entry) = local.get(key).await {
-                if entry.fresh_until_ms > now_ms() {
-                    count("local_hit");
-                    return Ok(entry.value.clone());
-                }
-            }
+        if let Some(local) = &self.local
+            && let Some(entry) = local.get(key).await
+            && entry.fresh_until_ms > now_ms()
+        {
+            count("local_hit");
+            return Ok(entry.value.clone());
         }
         let stale = match self.read(key).await {
             Some(entry) if entry.fresh_until_ms > now_ms() => {
