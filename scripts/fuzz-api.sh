@@ -5,7 +5,10 @@
 # stateful). Exceptions the schema cannot express are in schemathesis.toml.
 #
 #   scripts/fuzz-api.sh http://127.0.0.1:3300            # 100 examples per operation
-#   MAX_EXAMPLES=500 scripts/fuzz-api.sh http://127.0.0.1:3000
+#   MAX_EXAMPLES=500 FUZZ_SEED=random scripts/fuzz-api.sh http://127.0.0.1:3000
+#
+# The test command uses a fixed seed, so a run is reproducible and CI does not turn red on a
+# case it happened to draw today; FUZZ_SEED=random explores further (do it when changing the API).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base="${1:?usage: scripts/fuzz-api.sh BASE_URL}"
@@ -18,7 +21,10 @@ token="$(curl -fsS -X POST "$base/api/auth/register/" -H 'content-type: applicat
   -d "{\"email\":\"$email\",\"password\":\"a long fuzzing passphrase\"}" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["access"])')"
 
-.tools/venv/bin/schemathesis run "$base/api/openapi.json" \
+seed=()
+[[ "${FUZZ_SEED:-20261126}" != random ]] && seed=(--seed "${FUZZ_SEED:-20261126}")
+
+.tools/venv/bin/schemathesis run "$base/api/openapi.json" "${seed[@]}" \
   --checks all \
   --phases examples,coverage,fuzzing,stateful \
   --max-examples "${MAX_EXAMPLES:-100}" \

@@ -134,6 +134,11 @@ async fn every_api_failure_answers_the_json_error_shape() {
             StatusCode::BAD_REQUEST,
             "invalid_parameter",
         ),
+        (
+            request("GET", "/api/movies/discover/?sort=").body(Body::empty()).expect("req"),
+            StatusCode::BAD_REQUEST,
+            "invalid_parameter",
+        ),
     ];
     for (request, status, code) in cases {
         let label = format!("{} {}", request.method(), request.uri());

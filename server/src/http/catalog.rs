@@ -142,7 +142,8 @@ pub(super) async fn search(State(state): State<AppState>, Query(params): Params)
     ),
 )]
 pub(super) async fn discover(State(state): State<AppState>, Query(params): Params) -> ListResult {
-    let sort = match params.get("sort").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    // `?sort=` is not "no sort": like every other parameter, empty is invalid.
+    let sort = match params.get("sort").map(|s| s.trim()) {
         None => DiscoverSort::default(),
         Some(raw) => raw.parse().map_err(|message: String| ApiError::invalid("sort", message))?,
     };
