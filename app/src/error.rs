@@ -85,16 +85,7 @@ impl From<services::favorites::FavoritesError> for AppError {
             }
             FavoritesError::UnknownMovie | FavoritesError::NotFound => Self::NotFound,
             FavoritesError::Catalog(cause) => cause.into(),
-            FavoritesError::Store(cause) => match cause {
-                services::accounts::StoreError::Unavailable(_) => {
-                    tracing::warn!(error = %cause, "account store unavailable");
-                    Self::AccountsUnavailable
-                }
-                other => {
-                    tracing::error!(error = %other, "favorites store failed");
-                    Self::Internal
-                }
-            },
+            FavoritesError::Store(cause) => services::accounts::AuthError::from(cause).into(),
             FavoritesError::DatabaseUnavailable => Self::AccountsUnavailable,
             FavoritesError::Internal(cause) => {
                 tracing::error!(error = %cause, "favorites failed");

@@ -27,8 +27,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let services = crate::server::services()?;
     let client = crate::server::visitor()?.client.to_string();
     let (_, session) = services.accounts.sign_in(&email, &password, &client).await?;
-    crate::server::set_cookies(services.cookies.set(&session));
-    leptos_axum::redirect(crate::server::local_path(next.as_deref()));
+    crate::server::start_browser_session(&services, &session, next.as_deref());
     Ok(())
 }
 
@@ -37,8 +36,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 pub async fn register(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let services = crate::server::services()?;
     let (_, session) = services.accounts.register(&email, &password).await?;
-    crate::server::set_cookies(services.cookies.set(&session));
-    leptos_axum::redirect(crate::server::local_path(next.as_deref()));
+    crate::server::start_browser_session(&services, &session, next.as_deref());
     Ok(())
 }
 

@@ -98,6 +98,11 @@ impl FavoritesService {
         Ok(view(favorite, &self.catalog.posters().await?))
     }
 
+    /// Whether `tmdb_id` is one of the user's favorites (no poster URLs to resolve).
+    pub async fn contains(&self, account: Uuid, tmdb_id: u64) -> Result<bool, FavoritesError> {
+        Ok(self.store.favorite(account, tmdb_id).await?.is_some())
+    }
+
     pub async fn remove(&self, account: Uuid, tmdb_id: u64) -> Result<(), FavoritesError> {
         if !self.store.remove_favorite(account, tmdb_id).await? {
             return Err(FavoritesError::NotFound);

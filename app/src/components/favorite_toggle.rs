@@ -12,11 +12,7 @@ use crate::components::FormError;
 pub async fn get_favorite_state(tmdb_id: u64) -> Result<Option<bool>, AppError> {
     let Some(account) = crate::server::visitor()?.account else { return Ok(None) };
     let services = crate::server::services()?;
-    match services.favorites.get(account, tmdb_id).await {
-        Ok(_) => Ok(Some(true)),
-        Err(services::favorites::FavoritesError::NotFound) => Ok(Some(false)),
-        Err(other) => Err(other.into()),
-    }
+    Ok(Some(services.favorites.contains(account, tmdb_id).await?))
 }
 
 /// Adds (`favorite = true`) or removes the movie; answers the new state. Removing a movie that

@@ -1,4 +1,11 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// `?page=` of the current address, defaulting to the first.
+pub fn use_page_number() -> Memo<u32> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p > 0).unwrap_or(1)))
+}
 
 /// "Previous · Page 2 of 9 · Next": plain links, so paging works without JavaScript and every
 /// page has its own address.

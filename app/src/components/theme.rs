@@ -44,17 +44,8 @@ impl Theme {
         #[cfg(feature = "ssr")]
         {
             use_context::<http::request::Parts>()
-                .and_then(|parts| {
-                    parts
-                        .headers
-                        .get_all(http::header::COOKIE)
-                        .iter()
-                        .filter_map(|value| value.to_str().ok())
-                        .flat_map(cookie::Cookie::split_parse)
-                        .filter_map(Result::ok)
-                        .find(|cookie| cookie.name() == THEME_COOKIE)
-                        .map(|cookie| Self::parse(cookie.value()))
-                })
+                .and_then(|parts| crate::server::session::cookie_value(&parts.headers, THEME_COOKIE))
+                .map(|theme| Self::parse(&theme))
                 .unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]

@@ -10,7 +10,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
-use crate::components::{ErrorNotice, MovieGrid, MovieGridSkeleton, Pager, query_string};
+use crate::components::{ErrorNotice, MovieGrid, MovieGridSkeleton, Pager, query_string, use_page_number};
 
 /// Every genre, for the filter's choices.
 #[server(input = GetUrl)]
@@ -100,8 +100,7 @@ fn sort_label(sort: DiscoverSort) -> &'static str {
 pub fn DiscoverPage() -> impl IntoView {
     let query = use_query_map();
     let form = Memo::new(move |_| query.with(DiscoverForm::from_query));
-    let page =
-        Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p > 0).unwrap_or(1)));
+    let page = use_page_number();
     let genres = Resource::new(|| (), |_| list_genres());
     let results = Resource::new(move || (form.get(), page.get()), |(form, page)| discover_movies(form, page));
 

@@ -4,11 +4,10 @@ use api_types::{FavoriteMovie, Page};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
 use crate::components::favorite_toggle::SetFavorite;
-use crate::components::{ABOVE_THE_FOLD, ErrorNotice, FormError, MovieCard, MovieGridSkeleton, Pager};
+use crate::components::{ABOVE_THE_FOLD, ErrorNotice, FormError, MovieCard, MovieGridSkeleton, Pager, use_page_number};
 
 pub const FAVORITES_PAGE_SIZE: u32 = 24;
 
@@ -18,12 +17,6 @@ pub async fn list_favorites(page: u32) -> Result<Page<FavoriteMovie>, AppError> 
     let account = crate::server::require_account()?;
     let services = crate::server::services()?;
     Ok(services.favorites.list(account, page, FAVORITES_PAGE_SIZE).await?)
-}
-
-/// `?page=`, defaulting to the first.
-pub fn use_page_number() -> Memo<u32> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p > 0).unwrap_or(1)))
 }
 
 #[component]

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use crate::AppError;
-use crate::components::{ABOVE_THE_FOLD, MovieCard, MovieGridSkeleton, Pager};
-use crate::pages::favorites::{SignInOrError, use_page_number};
+use crate::components::{ABOVE_THE_FOLD, MovieCard, MovieGridSkeleton, Pager, use_page_number};
+use crate::pages::favorites::SignInOrError;
 
 /// One page of the signed-in user's recommendations.
 #[server]

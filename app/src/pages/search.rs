@@ -13,7 +13,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::AppError;
-use crate::components::{ErrorNotice, MovieGrid, MovieGridSkeleton, Pager, encode_query_value};
+use crate::components::{ErrorNotice, MovieGrid, MovieGridSkeleton, Pager, encode_query_value, use_page_number};
 
 /// How long typing must pause before the results follow it.
 const TYPING_PAUSE: Duration = Duration::from_millis(300);
@@ -29,9 +29,7 @@ pub async fn search_movies(query: String, page: u32) -> Result<Page<MovieSummary
 pub fn SearchPage() -> impl IntoView {
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_map.with(|q| q.get("q").unwrap_or_default().trim().to_owned()));
-    let page = Memo::new(move |_| {
-        query_map.with(|q| q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p > 0).unwrap_or(1))
-    });
+    let page = use_page_number();
     let results = Resource::new(
         move || (query.get(), page.get()),
         |(query, page)| async move { if query.is_empty() { Ok(None) } else { search_movies(query, page).await.map(Some) } },

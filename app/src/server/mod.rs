@@ -66,6 +66,12 @@ pub fn set_cookies(cookies: impl IntoIterator<Item = http::HeaderValue>) {
     }
 }
 
+/// Keeps a new session in the browser's cookies and goes on to `next` (a path on this site).
+pub fn start_browser_session(services: &ServerContext, session: &services::accounts::Session, next: Option<&str>) {
+    set_cookies(services.cookies.set(session));
+    leptos_axum::redirect(local_path(next));
+}
+
 /// Where to go after signing in: only a path on this site, so the form cannot be used to
 /// send people elsewhere.
 pub fn local_path(next: Option<&str>) -> &str {

@@ -23,6 +23,18 @@ pub struct BrowserTokens {
     pub refresh: Option<String>,
 }
 
+/// The value of cookie `name` in a request's `Cookie` headers; an empty value counts as none.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name && !cookie.value().is_empty())
+        .map(|cookie| cookie.value().to_owned())
+}
+
 /// How session cookies are named and flagged.
 ///
 /// Over https they are `Secure` and carry the `__Host-` prefix (which browsers only accept
@@ -64,24 +76,10 @@ impl SessionCookies {
 
     /// The tokens in a request's `Cookie` headers.
     pub fn read(&self, headers: &HeaderMap) -> BrowserTokens {
-        let mut tokens = BrowserTokens::default();
-        let pairs = headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(Cookie::split_parse)
-            .filter_map(Result::ok);
-        for cookie in pairs {
-            if cookie.value().is_empty() {
-                continue;
-            }
-            if cookie.name() == self.access_name() {
-                tokens.access = Some(cookie.value().to_owned());
-            } else if cookie.name() == self.refresh_name() {
-                tokens.refresh = Some(cookie.value().to_owned());
-            }
+        BrowserTokens {
+            access: cookie_value(headers, self.access_name()),
+            refresh: cookie_value(headers, self.refresh_name()),
         }
-        tokens
     }
 
     fn cookie(&self, name: &'static str, value: &str, max_age_seconds: i64) -> HeaderValue {

@@ -10,7 +10,7 @@ use services::accounts::{AuthError, Session};
 
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount, ClientAddr};
-use super::openapi::ErrorBody;
+use super::openapi::{ErrorBody, JsonBodyFailures};
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -36,11 +36,8 @@ fn token_pair(session: Session) -> TokenPair {
     request_body = Credentials,
     responses(
         (status = 201, description = "Registered and signed in", body = Registered),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        JsonBodyFailures,
         (status = 409, description = "That email address already has an account", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "A field is invalid; `details.fields` names it", body = ErrorBody),
         (status = 503, description = "The account store is unavailable", body = ErrorBody),
     ),
 )]
@@ -59,11 +56,8 @@ pub(super) async fn register(
     request_body = Credentials,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        JsonBodyFailures,
         (status = 401, description = "Invalid email or password (the same answer for both)", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "The body is missing a field", body = ErrorBody),
         (status = 429, description = "Too many attempts; see `Retry-After`", body = ErrorBody),
         (status = 503, description = "The account store is unavailable", body = ErrorBody),
     ),
@@ -84,11 +78,8 @@ pub(super) async fn sign_in(
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "The next pair", body = TokenPair),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        JsonBodyFailures,
         (status = 401, description = "The refresh token is invalid, expired or already used", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "The body is missing a field", body = ErrorBody),
         (status = 503, description = "The account store is unavailable", body = ErrorBody),
     ),
 )]
@@ -106,10 +97,7 @@ pub(super) async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out"),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "The body is missing a field", body = ErrorBody),
+        JsonBodyFailures,
         (status = 503, description = "The account store is unavailable", body = ErrorBody),
     ),
 )]

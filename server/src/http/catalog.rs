@@ -12,7 +12,7 @@ use services::catalog::{DEFAULT_LANGUAGE, Locale, MovieList, Relation, locale};
 use super::error::ApiError;
 use super::openapi::{CatalogFailures, ErrorBody, LanguageQuery, LocaleQuery, PageQuery};
 use super::pagination::with_links;
-use super::query::param;
+use super::query::{bounded, param};
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -155,13 +155,7 @@ pub(super) async fn discover(State(state): State<AppState>, Query(params): Param
         year_from: param(&params, "year_from", "must be a year such as 1990")?,
         year_to: param(&params, "year_to", "must be a year such as 1999")?,
         min_rating: param(&params, "min_rating", "must be a number from 0 to 10")?,
-        min_votes: param::<u32>(&params, "min_votes", "must be a whole number from 0 to 100000000")?
-            .map(|votes| {
-                (votes <= 100_000_000)
-                    .then_some(votes)
-                    .ok_or_else(|| ApiError::invalid("min_votes", "must be a whole number from 0 to 100000000"))
-            })
-            .transpose()?,
+        min_votes: bounded(&params, "min_votes", 0..=100_000_000)?,
         sort,
     };
     let list = state.catalog.discover(&filter, page_param(&params)?, &locale_params(&params)?).await?;

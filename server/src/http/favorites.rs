@@ -12,9 +12,9 @@ use services::favorites::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount};
-use super::openapi::ErrorBody;
+use super::openapi::{ErrorBody, JsonBodyFailures};
 use super::pagination::with_links;
-use super::query::param;
+use super::query::bounded;
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -52,12 +52,7 @@ pub(super) async fn for_you(
 const MAX_PAGE: u32 = 10_000;
 
 fn number(params: &HashMap<String, String>, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
-    let message = format!("must be a whole number from 1 to {max}");
-    match param::<u32>(params, name, &message)? {
-        None => Ok(default),
-        Some(value) if (1..=max).contains(&value) => Ok(value),
-        Some(_) => Err(ApiError::invalid(name, message)),
-    }
+    Ok(bounded(params, name, 1..=max)?.unwrap_or(default))
 }
 
 fn tmdb_id(raw: &str) -> Result<u64, ApiError> {
@@ -101,12 +96,9 @@ pub(super) async fn list(
     responses(
         (status = 201, description = "Added", body = FavoriteMovie),
         (status = 200, description = "Already a favorite", body = FavoriteMovie),
-        (status = 400, description = "The body is not JSON, or `tmdb_id` is out of range", body = ErrorBody),
+        JsonBodyFailures,
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 404, description = "No such movie", body = ErrorBody),
-        (status = 413, description = "The body is over 64 KiB", body = ErrorBody),
-        (status = 415, description = "The body is not `application/json`", body = ErrorBody),
-        (status = 422, description = "The body is missing a field", body = ErrorBody),
         (status = 503, description = "The account store or TMDb is unavailable", body = ErrorBody),
     ),
 )]

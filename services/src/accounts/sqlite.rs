@@ -8,8 +8,8 @@ use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
 
 use super::store::{
-    Account, AccountStore, Credentials, Favorite, NewFavorite, NewRefreshToken, RefreshUse, StoreError, sql,
-    violates_unique,
+    Account, AccountStore, Credentials, Favorite, NewFavorite, NewRefreshToken, RefreshUse, StoreError, db_id,
+    decode_favorite, sql, violates_unique,
 };
 
 pub struct SqliteAccountStore {
@@ -29,21 +29,6 @@ fn uuid(row: &SqliteRow, column: &str) -> Result<Uuid, StoreError> {
 
 fn account(row: &SqliteRow) -> Result<Account, StoreError> {
     Ok(Account { id: uuid(row, "id")?, email: row.try_get("email")?, created_at: row.try_get("created_at")? })
-}
-
-fn favorite(row: &SqliteRow) -> Result<Favorite, StoreError> {
-    let tmdb_id: i64 = row.try_get("tmdb_id")?;
-    Ok(Favorite {
-        tmdb_id: u64::try_from(tmdb_id).map_err(|_| StoreError::Malformed(format!("tmdb_id {tmdb_id}")))?,
-        title: row.try_get("title")?,
-        poster_path: row.try_get("poster_path")?,
-        release_year: row.try_get("release_year")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn tmdb_id(id: u64) -> Result<i64, StoreError> {
-    i64::try_from(id).map_err(|_| StoreError::Malformed(format!("tmdb_id {id} is out of range")))
 }
 
 #[async_trait]
@@ -125,7 +110,7 @@ impl AccountStore for SqliteAccountStore {
     ) -> Result<(Favorite, bool), StoreError> {
         let inserted = sqlx::query(sql::INSERT_FAVORITE)
             .bind(account.to_string())
-            .bind(tmdb_id(new.tmdb_id)?)
+            .bind(db_id(new.tmdb_id)?)
             .bind(&new.title)
             .bind(&new.poster_path)
             .bind(new.release_year)
@@ -133,7 +118,7 @@ impl AccountStore for SqliteAccountStore {
             .fetch_optional(&self.pool)
             .await?;
         match inserted {
-            Some(row) => Ok((favorite(&row)?, true)),
+            Some(row) => Ok((decode_favorite(&row)?, true)),
             None => {
                 let existing = self.favorite(account, new.tmdb_id).await?;
                 existing.map(|f| (f, false)).ok_or_else(|| StoreError::Malformed("favorite vanished".into()))
@@ -150,19 +135,19 @@ impl AccountStore for SqliteAccountStore {
             .await?;
         let total: i64 =
             sqlx::query_scalar(sql::COUNT_FAVORITES).bind(account.to_string()).fetch_one(&self.pool).await?;
-        let list = rows.iter().map(favorite).collect::<Result<Vec<_>, _>>()?;
+        let list = rows.iter().map(decode_favorite).collect::<Result<Vec<_>, _>>()?;
         Ok((list, u64::try_from(total).unwrap_or_default()))
     }
 
     async fn favorite(&self, account: Uuid, id: u64) -> Result<Option<Favorite>, StoreError> {
         let row =
-            sqlx::query(sql::FAVORITE).bind(account.to_string()).bind(tmdb_id(id)?).fetch_optional(&self.pool).await?;
-        row.as_ref().map(favorite).transpose()
+            sqlx::query(sql::FAVORITE).bind(account.to_string()).bind(db_id(id)?).fetch_optional(&self.pool).await?;
+        row.as_ref().map(decode_favorite).transpose()
     }
 
     async fn remove_favorite(&self, account: Uuid, id: u64) -> Result<bool, StoreError> {
         let result =
-            sqlx::query(sql::DELETE_FAVORITE).bind(account.to_string()).bind(tmdb_id(id)?).execute(&self.pool).await?;
+            sqlx::query(sql::DELETE_FAVORITE).bind(account.to_string()).bind(db_id(id)?).execute(&self.pool).await?;
         Ok(result.rows_affected() > 0)
     }
 }

@@ -95,6 +95,32 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// A favorite from a row of either backend: both store the same columns with the same types.
+pub(crate) fn decode_favorite<'r, R>(row: &'r R) -> Result<Favorite, StoreError>
+where
+    R: sqlx::Row,
+    &'r str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i32>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let tmdb_id: i64 = row.try_get("tmdb_id")?;
+    Ok(Favorite {
+        tmdb_id: u64::try_from(tmdb_id).map_err(|_| StoreError::Malformed(format!("tmdb_id {tmdb_id}")))?,
+        title: row.try_get("title")?,
+        poster_path: row.try_get("poster_path")?,
+        release_year: row.try_get("release_year")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// A TMDb id as both backends store it (a signed 64-bit integer).
+pub(crate) fn db_id(id: u64) -> Result<i64, StoreError> {
+    i64::try_from(id).map_err(|_| StoreError::Malformed(format!("tmdb_id {id} is out of range")))
+}
+
 /// Whether `error` violates the unique constraint `name`. PostgreSQL names the constraint;
 /// SQLite reports only the kind, so there the kind must suffice (callers ask about the one
 /// unique constraint their statement can violate).
