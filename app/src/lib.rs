@@ -1,6 +1,10 @@
 //! The Leptos UI: the HTML shell, the router, the pages and the server functions next to the
 //! pages that use them.
 
+// Leptos views are deeply nested types; computing their layout for hydration needs more than
+// the default query depth (the lazily loaded pages are laid out here, not in `frontend`).
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod error;
 pub mod pages;
@@ -11,7 +15,7 @@ pub mod session;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 pub use error::AppError;
 
@@ -23,8 +27,14 @@ use crate::session::{Auth, get_catalog_is_emulated};
 /// the `name` in the workspace's cargo-leptos metadata).
 pub const OUTPUT_NAME: &str = env!("LEPTOS_OUTPUT_NAME");
 
+/// The URL prefix under which the server serves this build's bundle (`{root}/pkg/…`), provided
+/// as context to every page; none means plain `/pkg/`.
+#[derive(Clone, Debug, Default)]
+pub struct BundleRoot(pub String);
+
 /// The HTML document around the app; rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let root = use_context::<BundleRoot>().unwrap_or_default().0;
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=Theme::current().as_str()>
@@ -33,9 +43,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 // Server-rendered only, next to the scripts, from the same content-versioned folder.
-                <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
+                <link rel="stylesheet" id="leptos" href=format!("{root}/{}/{}.css", options.site_pkg_dir, options.output_name)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options root/>
                 <MetaTags/>
             </head>
             <body>
@@ -48,31 +58,50 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: the mark tells tests (and CSS) that
-    // the page is interactive.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    // True while the router loads the next page (its chunk, the first time); shown as a bar.
+    let (is_routing, set_is_routing) = signal(false);
 
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Nexus — movies worth your evening".to_owned() } else { format!("{page} · Nexus") }
-        }/>
-        <Router>
-            <Layout/>
+        // Every page sets its own `<Title>`. Until a page's chunk has loaded and hydrated it, the
+        // tab keeps the title the server rendered: with no text here, it would go blank meanwhile.
+        <Title formatter=full_title text=rendered_title()/>
+        <Router set_is_routing>
+            <Layout is_routing/>
         </Router>
     }
+}
+
+const SITE_TITLE: &str = "Nexus — movies worth your evening";
+const TITLE_SUFFIX: &str = " · Nexus";
+
+/// A page's title followed by the site's name; the site's own title for the home page (empty).
+/// Idempotent, because the server-rendered title comes back through it while hydrating.
+fn full_title(page: String) -> String {
+    if page.is_empty() || page == SITE_TITLE {
+        SITE_TITLE.to_owned()
+    } else if page.ends_with(TITLE_SUFFIX) {
+        page
+    } else {
+        format!("{page}{TITLE_SUFFIX}")
+    }
+}
+
+/// The document's title as the server rendered it (in the browser), or none (on the server).
+fn rendered_title() -> String {
+    #[cfg(feature = "hydrate")]
+    return document().title();
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
 }
 
 /// Header, the page, footer. Inside the router, so the session's actions see the errors a
 /// form without JavaScript was redirected back with (`?__err=`).
 #[component]
-fn Layout() -> impl IntoView {
+fn Layout(is_routing: ReadSignal<bool>) -> impl IntoView {
     let auth = Auth::provide();
     view! {
+            <div class="route-progress" aria-hidden="true" hidden=move || !is_routing.get()></div>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <A href="/" attr:class="brand">"Nexus"</A>
@@ -102,21 +131,21 @@ fn Layout() -> impl IntoView {
                     <ThemeSwitch/>
                 </div>
             </header>
-            <main id="main">
+            <main id="main" aria-busy=move || is_routing.get().then_some("true")>
                 // In-order streaming: each page arrives complete and in document order, so it
                 // reads and works before (or without) the WASM; out-of-order streaming would
                 // need JavaScript to swap loaded content in.
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/search") view=pages::search::SearchPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/discover") view=pages::discover::DiscoverPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/") view={Lazy::<pages::HomeRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/search") view={Lazy::<pages::SearchRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/discover") view={Lazy::<pages::DiscoverRoute>::new()} ssr=SsrMode::InOrder/>
                     // Async: the page waits for the movie, so an unknown one is answered 404.
-                    <Route path=path!("/movie/:id") view=pages::movie::MoviePage ssr=SsrMode::Async/>
-                    <Route path=path!("/favorites") view=pages::favorites::FavoritesPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/for-you") view=pages::for_you::ForYouPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/signin") view=pages::account::SignInPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/register") view=pages::account::RegisterPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/signout") view=pages::account::SignOutPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/movie/:id") view={Lazy::<pages::MovieRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/favorites") view={Lazy::<pages::FavoritesRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/for-you") view={Lazy::<pages::ForYouRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/signin") view={Lazy::<pages::SignInRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/register") view={Lazy::<pages::RegisterRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/signout") view={Lazy::<pages::SignOutRoute>::new()} ssr=SsrMode::InOrder/>
                 </Routes>
             </main>
             <Footer/>
@@ -142,5 +171,18 @@ fn Footer() -> impl IntoView {
                 })}
             </Transition>
         </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_name_the_site_once() {
+        assert_eq!(full_title(String::new()), SITE_TITLE);
+        assert_eq!(full_title("Search".into()), "Search · Nexus");
+        assert_eq!(full_title(full_title("Search".into())), "Search · Nexus", "idempotent");
+        assert_eq!(full_title(SITE_TITLE.into()), SITE_TITLE);
     }
 }

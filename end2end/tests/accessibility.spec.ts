@@ -42,6 +42,24 @@ test("nothing overflows sideways on a 360 px phone", async ({ browser }) => {
   await context.close();
 });
 
+test("the title never goes blank while a page hydrates", async ({ page }) => {
+  // Each page's <Title> lives in its own lazily loaded chunk; the tab must keep the server's
+  // title until that chunk has hydrated.
+  await page.addInitScript(() => {
+    const titles: string[] = [];
+    (window as unknown as { titles: string[] }).titles = titles;
+    new MutationObserver(() => titles.push(document.title)).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  for (const path of ["/", "/search?q=king", "/movie/1267"]) {
+    await page.goto(path);
+    await waitForHydration(page);
+    const titles = await page.evaluate(() => (window as unknown as { titles: string[] }).titles);
+    const afterFirst = titles.slice(titles.findIndex((title) => title !== ""));
+    expect(afterFirst.length, path).toBeGreaterThan(0);
+    expect(afterFirst.filter((title) => title === ""), path).toEqual([]);
+  }
+});
+
 test("every page has its own title and one description", async ({ page }) => {
   const titles = new Set<string>();
   for (const path of pages) {

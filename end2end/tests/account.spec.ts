@@ -33,6 +33,9 @@ for (const javaScript of [true, false]) {
 
   test.describe(`accounts and favorites (${mode})`, () => {
     test("trending → movie → register → favorite two → Favorites → For you → remove → sign out and in again", async ({ page: hydratedPage, browser }) => {
+      // A dozen page loads against the debug build, each also fetching the page's WASM
+      // chunks (debug-sized) that the server names as preloads.
+      test.setTimeout(60_000);
       const page = javaScript ? hydratedPage : await noScriptPage(browser);
       const email = uniqueEmail(javaScript ? "js" : "nojs");
 
@@ -48,6 +51,8 @@ for (const javaScript of [true, false]) {
       // Signed out, the movie offers to sign in; registering comes back to it.
       await page.getByRole("link", { name: "Sign in to save favorites" }).click();
       await page.getByRole("link", { name: "Create an account" }).click();
+      // The sign-in page has an Email field too: wait for the register page to replace it.
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Create an account");
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(PASSWORD);
       await page.getByRole("button", { name: "Create account" }).click();
@@ -134,6 +139,8 @@ test("signed out, the favorite button offers to sign in and comes back to the mo
   await page.getByRole("link", { name: "Sign in to save favorites" }).click();
   await expect(page).toHaveURL(/\/signin\?next=%2Fmovie%2F\d+|\/signin\?next=\/movie\/\d+/);
   await page.getByRole("link", { name: "Create an account" }).click();
+  // The sign-in page has an Email field too: wait for the register page to replace it.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Create an account");
   const email = uniqueEmail("next");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);

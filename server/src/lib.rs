@@ -22,11 +22,8 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name(app::OUTPUT_NAME)
         .site_root(config.site_root.as_str())
-        // Pages name the bundle by its content, so it can be cached for good (see http::assets).
-        .site_pkg_dir(format!(
-            "pkg/{}",
-            http::assets::version(std::path::Path::new(&config.site_root), app::OUTPUT_NAME)
-        ))
+        // Pages load the bundle from under a path that names its content (see http::assets).
+        .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
         .env(match config.app_env {
             AppEnv::Development => Env::DEV,

@@ -274,12 +274,12 @@ async fn the_bundle_is_served_under_its_content_version_and_cached_for_good() {
             .into_owned();
     let css = html.split("rel=\"stylesheet\" id=\"leptos\" href=\"").nth(1).and_then(|rest| rest.split('"').next());
     let css = css.expect("a stylesheet link").to_owned();
-    let version = css.strip_prefix("/pkg/").and_then(|rest| rest.strip_suffix("/nexus.css")).expect("versioned");
+    let version = css.strip_prefix("/static/").and_then(|rest| rest.strip_suffix("/pkg/nexus.css")).expect("versioned");
     assert_eq!(version.len(), 12, "{css}");
-    assert!(html.contains(&format!("/pkg/{version}/nexus.js")), "the scripts load from the same version");
+    assert!(html.contains(&format!("/static/{version}/pkg/nexus.js")), "the scripts load from the same version");
 
     for file in ["nexus.js", "nexus.wasm", "nexus.css"] {
-        let path = format!("/pkg/{version}/{file}");
+        let path = format!("/static/{version}/pkg/{file}");
         let (status, headers, _) = send(&app, request("GET", &path).body(Body::empty()).expect("req")).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable", "{path}");

@@ -1,7 +1,12 @@
-//! The hydrate bundle (WASM, JS, CSS) under a path that names its content,
-//! `/pkg/{version}/…`, so browsers may keep it for a year without asking again: a new build has
-//! a new version, and pages name the new path, so nobody runs stale code. The same files stay
-//! reachable under plain `/pkg/` (revalidated on every use) for anything that links them there.
+//! The hydrate bundle (WASM, its split chunks, JS, CSS) under a path that names its content,
+//! `/static/{version}/pkg/…`, so browsers may keep it for a year without asking again: a new
+//! build has a new version, and pages name the new path, so nobody runs stale code. The same
+//! files stay reachable under plain `/pkg/` (revalidated on every use) for anything that links
+//! them there.
+//!
+//! The version is a prefix in front of Leptos' `pkg` folder (the `root` of its hydration
+//! scripts) rather than a renamed folder: Leptos reads the split manifest from
+//! `{site_root}/{site_pkg_dir}` on disk, so `site_pkg_dir` stays the real folder.
 
 use std::path::Path;
 
@@ -13,33 +18,38 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::state::AppState;
 
-/// The bundle's files, whose bytes make the version.
-const BUNDLE: [&str; 3] = ["js", "wasm", "css"];
+/// Every versioned bundle path starts with this.
+pub const VERSIONED_PREFIX: &str = "/static/";
 
-/// 12 hex digits of the SHA-256 of the bundle's files, or `unbuilt` when there are none yet
-/// (a server started before `cargo leptos build`).
-pub fn version(site_root: &Path, output_name: &str) -> String {
-    let mut hasher = Sha256::new();
-    let mut found = false;
-    for extension in BUNDLE {
-        if let Ok(bytes) = std::fs::read(site_root.join("pkg").join(format!("{output_name}.{extension}"))) {
-            hasher.update(extension.as_bytes());
-            hasher.update(&bytes);
-            found = true;
-        }
-    }
-    if !found {
+/// 12 hex digits of the SHA-256 of every file in the site's `pkg` folder (names and bytes), or
+/// `unbuilt` when there are none yet (a server started before `cargo leptos build`).
+pub fn version(site_root: &Path) -> String {
+    let mut files: Vec<_> = std::fs::read_dir(site_root.join("pkg"))
+        .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| path.is_file()).collect())
+        .unwrap_or_default();
+    if files.is_empty() {
         return "unbuilt".to_owned();
+    }
+    files.sort();
+    let mut hasher = Sha256::new();
+    for path in files {
+        hasher.update(path.file_name().map(|name| name.as_encoded_bytes()).unwrap_or_default());
+        hasher.update(std::fs::read(&path).unwrap_or_default());
     }
     hasher.finalize().iter().take(6).map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// `/{versioned_pkg_dir}/*` (`/pkg/{version}/*`) from the site's `pkg` folder, immutable for a
-/// year.
-pub fn router(site_root: &Path, versioned_pkg_dir: &str) -> Router<AppState> {
-    let files = ServeDir::new(site_root.join("pkg"));
+/// The URL prefix of this build's bundle, `/static/{version}` (no trailing slash, as Leptos'
+/// `HydrationScripts` wants its `root`).
+pub fn bundle_root(site_root: &Path) -> String {
+    format!("{VERSIONED_PREFIX}{}", version(site_root))
+}
+
+/// `{bundle_root}/{pkg_dir}/*` from the site's `pkg_dir` folder, immutable for a year.
+pub fn router(site_root: &Path, pkg_dir: &str, bundle_root: &str) -> Router<AppState> {
+    let files = ServeDir::new(site_root.join(pkg_dir));
     Router::new().nest_service(
-        &format!("/{versioned_pkg_dir}"),
+        &format!("{bundle_root}/{pkg_dir}"),
         tower::ServiceBuilder::new()
             .layer(SetResponseHeaderLayer::overriding(
                 header::CACHE_CONTROL,
@@ -57,13 +67,17 @@ mod tests {
     fn the_version_follows_the_content() {
         let dir = std::env::temp_dir().join(format!("nexus-assets-{}", rand::random::<u64>()));
         std::fs::create_dir_all(dir.join("pkg")).expect("dir");
-        assert_eq!(version(&dir, "nexus"), "unbuilt");
+        assert_eq!(version(&dir), "unbuilt");
         std::fs::write(dir.join("pkg/nexus.js"), "one").expect("write");
-        let first = version(&dir, "nexus");
+        let first = version(&dir);
         assert_eq!(first.len(), 12);
-        assert_eq!(version(&dir, "nexus"), first, "stable for the same bytes");
+        assert_eq!(version(&dir), first, "stable for the same bytes");
         std::fs::write(dir.join("pkg/nexus.js"), "two").expect("write");
-        assert_ne!(version(&dir, "nexus"), first, "new bytes, new version");
+        let second = version(&dir);
+        assert_ne!(second, first, "new bytes, new version");
+        std::fs::write(dir.join("pkg/nexus.chunk.wasm"), "chunk").expect("write");
+        assert_ne!(version(&dir), second, "a new split chunk, new version");
+        assert_eq!(bundle_root(&dir), format!("/static/{}", version(&dir)));
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -57,13 +57,20 @@ pub fn router(state: AppState) -> Router {
         catalog_is_emulated: state.emulator.is_some(),
     };
     let leptos_options = state.leptos_options.clone();
-    // Every rendered page gets the context, and the nonce of its response's CSP.
-    let page_context = move || {
-        provide_context(context.clone());
-        let nonce = use_context::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<CspNonce>().map(|nonce| nonce.0.clone()));
-        if let Some(nonce) = nonce {
-            provide_context(leptos::nonce::Nonce::from_value(nonce));
+    let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
+    let bundle_root = assets::bundle_root(&site_root);
+    // Every rendered page gets the context, where its bundle lives, and the nonce of its
+    // response's CSP.
+    let page_context = {
+        let bundle_root = app::BundleRoot(bundle_root.clone());
+        move || {
+            provide_context(context.clone());
+            provide_context(bundle_root.clone());
+            let nonce = use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<CspNonce>().map(|nonce| nonce.0.clone()));
+            if let Some(nonce) = nonce {
+                provide_context(leptos::nonce::Nonce::from_value(nonce));
+            }
         }
     };
     // Installed before anything records a metric.
@@ -92,10 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(ops::router())
         .merge(metrics::router())
-        .merge(assets::router(
-            std::path::Path::new(state.leptos_options.site_root.as_ref()),
-            &state.leptos_options.site_pkg_dir,
-        ))
+        .merge(assets::router(&site_root, &state.leptos_options.site_pkg_dir, &bundle_root))
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell));
     if let Some(emulator) = &state.emulator {

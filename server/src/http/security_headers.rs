@@ -10,6 +10,8 @@ use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use crate::http::assets;
+
 /// The nonce of this response's CSP; the Leptos routes hand it to the renderer.
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
@@ -52,7 +54,11 @@ impl SecurityHeaders {
         if path.starts_with("/api/docs") {
             return (self.docs_policy.clone(), None);
         }
-        if path.starts_with("/api/") || path.starts_with("/pkg/") || path.starts_with("/emulator/") {
+        if path.starts_with("/api/")
+            || path.starts_with("/pkg/")
+            || path.starts_with(assets::VERSIONED_PREFIX)
+            || path.starts_with("/emulator/")
+        {
             return (self.static_policy.clone(), None);
         }
         let nonce = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());

@@ -16,6 +16,7 @@ use ipnet::IpNet;
 use services::accounts::{AccountService, AuthError, Session};
 use uuid::Uuid;
 
+use crate::http::assets;
 use crate::state::AppState;
 
 /// How long the answer to one refresh is reused. A page whose access token has expired sends
@@ -142,7 +143,7 @@ pub fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
 /// Paths that never carry a browser session: the REST API (bearer tokens), static files,
 /// operations endpoints.
 fn is_sessionless(path: &str) -> bool {
-    ["/api/", "/pkg/", "/emulator/"].iter().any(|prefix| path.starts_with(prefix))
+    ["/api/", "/pkg/", assets::VERSIONED_PREFIX, "/emulator/"].iter().any(|prefix| path.starts_with(prefix))
         || matches!(path, "/api" | "/healthz" | "/readyz" | "/metrics" | "/favicon.svg" | "/favicon.ico")
 }
 
