@@ -19,12 +19,18 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::state::AppState;
 
 /// Every versioned bundle path starts with this.
-pub const VERSIONED_PREFIX: &str = "/static/";
+const VERSIONED_PREFIX: &str = "/static/";
 
-/// 12 hex digits of the SHA-256 of every file in the site's `pkg` folder (names and bytes), or
-/// `unbuilt` when there are none yet (a server started before `cargo leptos build`).
-pub fn version(site_root: &Path) -> String {
-    let mut files: Vec<_> = std::fs::read_dir(site_root.join("pkg"))
+/// Whether `path` names a bundle file, versioned or plain `/pkg/`: static content, with no
+/// session, no inline script and one metrics series.
+pub fn is_bundle_path(path: &str) -> bool {
+    path.starts_with(VERSIONED_PREFIX) || path.starts_with("/pkg/")
+}
+
+/// 12 hex digits of the SHA-256 of every file in the site's `pkg_dir` folder (names and bytes),
+/// or `unbuilt` when there are none yet (a server started before `cargo leptos build`).
+pub fn version(site_root: &Path, pkg_dir: &str) -> String {
+    let mut files: Vec<_> = std::fs::read_dir(site_root.join(pkg_dir))
         .map(|entries| entries.filter_map(Result::ok).map(|entry| entry.path()).filter(|path| path.is_file()).collect())
         .unwrap_or_default();
     if files.is_empty() {
@@ -41,8 +47,8 @@ pub fn version(site_root: &Path) -> String {
 
 /// The URL prefix of this build's bundle, `/static/{version}` (no trailing slash, as Leptos'
 /// `HydrationScripts` wants its `root`).
-pub fn bundle_root(site_root: &Path) -> String {
-    format!("{VERSIONED_PREFIX}{}", version(site_root))
+pub fn bundle_root(site_root: &Path, pkg_dir: &str) -> String {
+    format!("{VERSIONED_PREFIX}{}", version(site_root, pkg_dir))
 }
 
 /// `{bundle_root}/{pkg_dir}/*` from the site's `pkg_dir` folder, immutable for a year.
@@ -67,17 +73,19 @@ mod tests {
     fn the_version_follows_the_content() {
         let dir = std::env::temp_dir().join(format!("nexus-assets-{}", rand::random::<u64>()));
         std::fs::create_dir_all(dir.join("pkg")).expect("dir");
-        assert_eq!(version(&dir), "unbuilt");
+        assert_eq!(version(&dir, "pkg"), "unbuilt");
         std::fs::write(dir.join("pkg/nexus.js"), "one").expect("write");
-        let first = version(&dir);
+        let first = version(&dir, "pkg");
         assert_eq!(first.len(), 12);
-        assert_eq!(version(&dir), first, "stable for the same bytes");
+        assert_eq!(version(&dir, "pkg"), first, "stable for the same bytes");
         std::fs::write(dir.join("pkg/nexus.js"), "two").expect("write");
-        let second = version(&dir);
+        let second = version(&dir, "pkg");
         assert_ne!(second, first, "new bytes, new version");
         std::fs::write(dir.join("pkg/nexus.chunk.wasm"), "chunk").expect("write");
-        assert_ne!(version(&dir), second, "a new split chunk, new version");
-        assert_eq!(bundle_root(&dir), format!("/static/{}", version(&dir)));
+        assert_ne!(version(&dir, "pkg"), second, "a new split chunk, new version");
+        assert_eq!(bundle_root(&dir, "pkg"), format!("/static/{}", version(&dir, "pkg")));
+        assert!(is_bundle_path(&format!("{}/pkg/nexus.wasm", bundle_root(&dir, "pkg"))));
+        assert!(is_bundle_path("/pkg/nexus.js") && !is_bundle_path("/static-page"));
         let _ = std::fs::remove_dir_all(dir);
     }
 }

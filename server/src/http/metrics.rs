@@ -43,14 +43,10 @@ pub fn handle() -> Option<PrometheusHandle> {
 /// one series per movie id), method and status.
 pub async fn track(request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = request.extensions().get::<MatchedPath>().map(|path| path.as_str().to_owned()).unwrap_or_else(|| {
-        let path = request.uri().path();
-        if path.starts_with("/pkg/") || path.starts_with(assets::VERSIONED_PREFIX) {
-            "/pkg/*".into()
-        } else {
-            "other".into()
-        }
-    });
+    let route =
+        request.extensions().get::<MatchedPath>().map(|path| path.as_str().to_owned()).unwrap_or_else(|| {
+            if assets::is_bundle_path(request.uri().path()) { "/pkg/*".into() } else { "other".into() }
+        });
     let method = request.method().as_str().to_owned();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();

@@ -58,7 +58,7 @@ pub fn router(state: AppState) -> Router {
     };
     let leptos_options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
-    let bundle_root = assets::bundle_root(&site_root);
+    let bundle_root = assets::bundle_root(&site_root, &leptos_options.site_pkg_dir);
     // Every rendered page gets the context, where its bundle lives, and the nonce of its
     // response's CSP.
     let page_context = {

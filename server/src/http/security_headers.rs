@@ -54,11 +54,7 @@ impl SecurityHeaders {
         if path.starts_with("/api/docs") {
             return (self.docs_policy.clone(), None);
         }
-        if path.starts_with("/api/")
-            || path.starts_with("/pkg/")
-            || path.starts_with(assets::VERSIONED_PREFIX)
-            || path.starts_with("/emulator/")
-        {
+        if path.starts_with("/api/") || assets::is_bundle_path(path) || path.starts_with("/emulator/") {
             return (self.static_policy.clone(), None);
         }
         let nonce = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());

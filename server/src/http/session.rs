@@ -143,7 +143,8 @@ pub fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
 /// Paths that never carry a browser session: the REST API (bearer tokens), static files,
 /// operations endpoints.
 fn is_sessionless(path: &str) -> bool {
-    ["/api/", "/pkg/", assets::VERSIONED_PREFIX, "/emulator/"].iter().any(|prefix| path.starts_with(prefix))
+    ["/api/", "/emulator/"].iter().any(|prefix| path.starts_with(prefix))
+        || assets::is_bundle_path(path)
         || matches!(path, "/api" | "/healthz" | "/readyz" | "/metrics" | "/favicon.svg" | "/favicon.ico")
 }
 
