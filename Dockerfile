@@ -16,7 +16,7 @@ RUN . scripts/versions.env \
  && rustup target add wasm32-unknown-unknown \
  && npm install -g "binaryen@$BINARYEN_VERSION"
 COPY . .
-RUN cargo leptos build --release --split
+RUN cargo leptos build --release
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \

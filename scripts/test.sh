@@ -31,7 +31,7 @@ cargo build -p server -p emulator
 scripts/reliability.py
 
 echo "==> building the WASM bundle, CSS and assets"
-cargo leptos build --split --frontend-only
+cargo leptos build --frontend-only
 
 echo "==> end-to-end tests"
 E2E_ADDR="${E2E_ADDR:-127.0.0.1:3300}"
@@ -75,7 +75,7 @@ scripts/fuzz-api.sh "http://$E2E_ADDR"
 if [[ -z "${SKIP_RELEASE_SMOKE:-}" ]]; then
   echo "==> release smoke test"
   kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  cargo leptos build --release --split
+  cargo leptos build --release
   release_log="$data_dir/release.log"
   mkdir -p "$data_dir/release"
   LEPTOS_SITE_ADDR="$E2E_ADDR" DATA_DIR="$data_dir/release" LOG_FORMAT=json RUST_LOG=info \

@@ -1,9 +1,13 @@
 //! The Leptos UI: the HTML shell, the router, the pages and the server functions next to the
 //! pages that use them.
-
-// Leptos views are deeply nested types; computing their layout for hydration needs more than
-// the default query depth (the lazily loaded pages are laid out here, not in `frontend`).
-#![recursion_limit = "256"]
+//!
+//! The UI is built from islands. Every page is rendered on the server, complete, so it reads and
+//! works without JavaScript; links and forms are plain HTML and load the next page. Only the
+//! controls that change the page in place are `#[island]`s, and only they compile to WASM:
+//! the theme switch, the trending period, search as you type, the favorite button, removing a
+//! favorite, and the sign-in and register forms. An island gets what it starts from as props,
+//! which the server serializes next to its HTML. Everything else is a `#[component]` that
+//! never reaches the browser, which keeps the bundle small.
 
 pub mod components;
 pub mod error;
@@ -15,13 +19,14 @@ pub mod session;
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::{SsrMode, path};
 
 pub use error::AppError;
 
 use crate::components::{Theme, ThemeSwitch};
 use crate::pages::account::SignOutButton;
 use crate::session::{Auth, get_catalog_is_emulated};
+use crate::pages::{account, discover, favorites, for_you, home, movie, not_found, search};
 
 /// The name of the CSS, JS and WASM files under `/pkg/` (set in `.cargo/config.toml`, equal to
 /// the `name` in the workspace's cargo-leptos metadata).
@@ -45,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Server-rendered only, next to the scripts, from the same content-versioned folder.
                 <link rel="stylesheet" id="leptos" href=format!("{root}/{}/{}.css", options.site_pkg_dir, options.output_name)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options root/>
+                <HydrationScripts options root islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -55,53 +60,33 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page: rendered on the server only (islands mode); its islands hydrate on their own.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // True while the router loads the next page (its chunk, the first time); shown as a bar.
-    let (is_routing, set_is_routing) = signal(false);
-
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        // Every page sets its own `<Title>`. Until a page's chunk has loaded and hydrated it, the
-        // tab keeps the title the server rendered: with no text here, it would go blank meanwhile.
-        <Title formatter=full_title text=rendered_title()/>
-        <Router set_is_routing>
-            <Layout is_routing/>
+        // Every page sets its own `<Title>`; this adds the site's name.
+        <Title formatter=full_title/>
+        <Router>
+            <Layout/>
         </Router>
     }
 }
 
 const SITE_TITLE: &str = "Nexus — movies worth your evening";
-const TITLE_SUFFIX: &str = " · Nexus";
 
 /// A page's title followed by the site's name; the site's own title for the home page (empty).
-/// Idempotent, because the server-rendered title comes back through it while hydrating.
-fn full_title(page: String) -> String {
-    if page.is_empty() || page == SITE_TITLE {
-        SITE_TITLE.to_owned()
-    } else if page.ends_with(TITLE_SUFFIX) {
-        page
-    } else {
-        format!("{page}{TITLE_SUFFIX}")
-    }
+pub(crate) fn full_title(page: String) -> String {
+    if page.is_empty() { SITE_TITLE.to_owned() } else { format!("{page} · Nexus") }
 }
 
-/// The document's title as the server rendered it (in the browser), or none (on the server).
-fn rendered_title() -> String {
-    #[cfg(feature = "hydrate")]
-    return document().title();
-    #[cfg(not(feature = "hydrate"))]
-    String::new()
-}
-
-/// Header, the page, footer. Inside the router, so the session's actions see the errors a
-/// form without JavaScript was redirected back with (`?__err=`).
+/// Header, the page, footer. Inside the router, so the pages' forms see the errors a form
+/// posted without JavaScript was redirected back with (`?__err=`).
 #[component]
-fn Layout(is_routing: ReadSignal<bool>) -> impl IntoView {
+fn Layout() -> impl IntoView {
     let auth = Auth::provide();
     view! {
-            <div class="route-progress" aria-hidden="true" hidden=move || !is_routing.get()></div>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="site-header">
                 <A href="/" attr:class="brand">"Nexus"</A>
@@ -113,7 +98,7 @@ fn Layout(is_routing: ReadSignal<bool>) -> impl IntoView {
                     <A href="/favorites">"Favorites"</A>
                 </nav>
                 <div class="account-menu">
-                    <Transition fallback=|| ()>
+                    <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
                             match auth.user.await {
                                 Ok(Some(user)) => view! {
@@ -127,25 +112,25 @@ fn Layout(is_routing: ReadSignal<bool>) -> impl IntoView {
                                 }.into_any(),
                             }
                         })}
-                    </Transition>
-                    <ThemeSwitch/>
+                    </Suspense>
+                    <ThemeSwitch initial=Theme::current()/>
                 </div>
             </header>
-            <main id="main" aria-busy=move || is_routing.get().then_some("true")>
+            <main id="main">
                 // In-order streaming: each page arrives complete and in document order, so it
                 // reads and works before (or without) the WASM; out-of-order streaming would
                 // need JavaScript to swap loaded content in.
-                <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view={Lazy::<pages::HomeRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("/search") view={Lazy::<pages::SearchRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("/discover") view={Lazy::<pages::DiscoverRoute>::new()} ssr=SsrMode::InOrder/>
+                <Routes fallback=not_found::NotFound>
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/discover") view=discover::DiscoverPage ssr=SsrMode::InOrder/>
                     // Async: the page waits for the movie, so an unknown one is answered 404.
-                    <Route path=path!("/movie/:id") view={Lazy::<pages::MovieRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/favorites") view={Lazy::<pages::FavoritesRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("/for-you") view={Lazy::<pages::ForYouRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("/signin") view={Lazy::<pages::SignInRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("/register") view={Lazy::<pages::RegisterRoute>::new()} ssr=SsrMode::InOrder/>
-                    <Route path=path!("/signout") view={Lazy::<pages::SignOutRoute>::new()} ssr=SsrMode::InOrder/>
+                    <Route path=path!("/movie/:id") view=movie::MoviePage ssr=SsrMode::Async/>
+                    <Route path=path!("/favorites") view=favorites::FavoritesPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/for-you") view=for_you::ForYouPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/signin") view=account::SignInPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/register") view=account::RegisterPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/signout") view=account::SignOutPage ssr=SsrMode::InOrder/>
                 </Routes>
             </main>
             <Footer/>
@@ -159,7 +144,7 @@ fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>"This product uses the TMDB API but is not endorsed or certified by TMDB."</p>
-            <Transition fallback=|| ()>
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     matches!(emulated.await, Ok(true)).then(|| view! {
                         <p data-testid="dataset-credit">
@@ -169,7 +154,7 @@ fn Footer() -> impl IntoView {
                         </p>
                     })
                 })}
-            </Transition>
+            </Suspense>
         </footer>
     }
 }
@@ -182,7 +167,5 @@ mod tests {
     fn titles_name_the_site_once() {
         assert_eq!(full_title(String::new()), SITE_TITLE);
         assert_eq!(full_title("Search".into()), "Search · Nexus");
-        assert_eq!(full_title(full_title("Search".into())), "Search · Nexus", "idempotent");
-        assert_eq!(full_title(SITE_TITLE.into()), SITE_TITLE);
     }
 }

@@ -1,7 +1,4 @@
 //! Signing in, registering and signing out, and who is signed in, for every page.
-//!
-//! The actions live at the top of the app so the header's "who is signed in" refetches after
-//! any of them, wherever the form that ran it was.
 
 use api_types::User;
 use leptos::prelude::*;
@@ -59,43 +56,21 @@ pub async fn get_catalog_is_emulated() -> Result<bool, AppError> {
     Ok(crate::server::services()?.catalog_is_emulated)
 }
 
-/// The signed-in user, shared by every page, and a way to say it may have changed.
+/// The signed-in user, read once per page render and shared by the header and the page.
 ///
-/// The sign-in, register and sign-out actions belong to the forms that use them (inside the
-/// routes, where a form posted without JavaScript finds its error in the URL); each is
-/// [`watch`](Auth::watch)ed, so the header refetches the user after any of them.
+/// Signing in, registering and signing out end with a redirect, so the next page the browser
+/// loads renders the new state everywhere.
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<User>, AppError>>,
-    changes: RwSignal<u32>,
 }
 
 impl Auth {
     /// Creates the user resource and provides it to the app.
     pub fn provide() -> Self {
-        let changes = RwSignal::new(0);
-        let user = Resource::new(move || changes.get(), |_| get_current_user());
-        let auth = Self { user, changes };
+        let auth = Self { user: Resource::new(|| (), |_| get_current_user()) };
         provide_context(auth);
         auth
-    }
-
-    /// Refetches the user whenever `action` completes.
-    pub fn watch<S>(&self, action: ServerAction<S>)
-    where
-        S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
-        S::Output: Send + Sync + 'static,
-        S::Error: Send + Sync + 'static,
-    {
-        let changes = self.changes;
-        // Effects run in the browser only, which is the only place a refetch is needed.
-        Effect::new(move |seen: Option<usize>| {
-            let version = action.version().get();
-            if seen.is_some_and(|seen| seen != version) {
-                changes.update(|count| *count += 1);
-            }
-            version
-        });
     }
 }
 

@@ -43,8 +43,7 @@ test("nothing overflows sideways on a 360 px phone", async ({ browser }) => {
 });
 
 test("the title never goes blank while a page hydrates", async ({ page }) => {
-  // Each page's <Title> lives in its own lazily loaded chunk; the tab must keep the server's
-  // title until that chunk has hydrated.
+  // The title is the server's; hydrating the page's islands must never blank it.
   await page.addInitScript(() => {
     const titles: string[] = [];
     (window as unknown as { titles: string[] }).titles = titles;

@@ -33,8 +33,8 @@ for (const javaScript of [true, false]) {
 
   test.describe(`accounts and favorites (${mode})`, () => {
     test("trending → movie → register → favorite two → Favorites → For you → remove → sign out and in again", async ({ page: hydratedPage, browser }) => {
-      // A dozen page loads against the debug build, each also fetching the page's WASM
-      // chunks (debug-sized) that the server names as preloads.
+      // A dozen page loads against the debug build (each hydrating its islands from the
+      // debug-sized WASM when JavaScript is on).
       test.setTimeout(60_000);
       const page = javaScript ? hydratedPage : await noScriptPage(browser);
       const email = uniqueEmail(javaScript ? "js" : "nojs");

@@ -28,8 +28,28 @@ test.describe("home page", () => {
     await expect(page).toHaveURL(/window=week/);
     await expect(page.getByRole("heading", { level: 1, name: "Trending this week" })).toBeVisible();
     await expect(page.getByRole("link", { name: "This week" })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("link", { name: "Today" })).not.toHaveAttribute("aria-current", "page");
     await expect.poll(titles).not.toEqual(today);
     expect(await titles()).toHaveLength(20);
+    expect(await page.evaluate(() => (window as unknown as { stayedOnPage?: boolean }).stayedOnPage)).toBe(true);
+  });
+
+  test("Back returns to the period shown before, in place", async ({ page }) => {
+    await page.goto("/");
+    await waitForHydration(page);
+    const titles = () =>
+      page.getByRole("list", { name: "Trending movies" }).getByTestId("movie-card").getByRole("heading").allTextContents();
+    const today = await titles();
+    await page.evaluate(() => ((window as unknown as { stayedOnPage: boolean }).stayedOnPage = true));
+    await page.getByRole("link", { name: "This week" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Trending this week" })).toBeVisible();
+    await expect.poll(titles).not.toEqual(today);
+
+    await page.goBack();
+    await expect(page).not.toHaveURL(/window=week/);
+    await expect(page.getByRole("heading", { level: 1, name: "Trending today" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Today" })).toHaveAttribute("aria-current", "page");
+    await expect.poll(titles).toEqual(today);
     expect(await page.evaluate(() => (window as unknown as { stayedOnPage?: boolean }).stayedOnPage)).toBe(true);
   });
 

@@ -1,24 +1,28 @@
-//! The WASM entry point: hydrates the server-rendered page.
+//! The WASM entry point. The page is server-rendered HTML; only its islands (the components
+//! marked `#[island]` in `app`) are hydrated, each from the props the server wrote beside it.
 
-// Leptos views are deeply nested types; computing their layout for hydration needs more than
-// the default query depth.
-#![recursion_limit = "256"]
+use std::time::Duration;
 
-use any_spawner::Executor;
-use leptos::prelude::document;
-use leptos::task::spawn_local;
+use leptos::prelude::{document, set_timeout};
+
+// The islands are exported from `app` (one `#[wasm_bindgen]` function each); Leptos' island
+// script finds them by name in this module once `hydrate` has returned.
+#[allow(unused_imports)]
+use app::*;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // wasm-bindgen-futures drives the reactive system; an error only means it already does.
-    let _ = Executor::init_wasm_bindgen();
-    spawn_local(async {
-        let Some(body) = document().body() else { return };
-        // Asynchronous: each page's view is its own WASM chunk (see `app::pages`), fetched
-        // before that page hydrates.
-        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
-        // Only now does every control on the page respond; tests (and CSS) wait for this mark.
-        let _ = body.set_attribute("data-hydrated", "true");
-    });
+    leptos::mount::hydrate_islands();
+    // The island script hydrates every island right after this returns, one after another on
+    // the microtask queue, so a task queued now runs once they all have. Tests (and CSS) wait
+    // for this mark before they use a control that needs the WASM.
+    set_timeout(
+        || {
+            if let Some(body) = document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        Duration::ZERO,
+    );
 }

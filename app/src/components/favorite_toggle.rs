@@ -5,7 +5,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::AppError;
-use crate::components::FormError;
+use crate::components::{FormError, redirected_error};
 
 /// Whether the movie is one of the user's favorites; `None` when nobody is signed in.
 #[server]
@@ -32,25 +32,13 @@ pub async fn set_favorite(tmdb_id: u64, favorite: bool) -> Result<bool, AppError
     Ok(favorite)
 }
 
+/// The favorite button for the signed-in, or a way to sign in for everyone else.
 #[component]
 pub fn FavoriteToggle(tmdb_id: u64) -> impl IntoView {
-    let action = ServerAction::<SetFavorite>::new();
-    // Refetched after every answer, so a refused change shows the stored state again.
-    let stored = Resource::new(move || action.version().get(), move |_| get_favorite_state(tmdb_id));
-    // What the button shows: the change being sent, else the last accepted one, else the store.
-    let shown = move || -> Option<bool> {
-        if let Some(pending) = action.input().get() {
-            return Some(pending.favorite);
-        }
-        if let Some(Ok(accepted)) = action.value().get() {
-            return Some(accepted);
-        }
-        stored.get().and_then(Result::ok).flatten()
-    };
+    let stored = Resource::new(|| (), move |_| get_favorite_state(tmdb_id));
     let sign_in_href = format!("/signin?next=/movie/{tmdb_id}");
-
     view! {
-        <Transition fallback=|| view! { <span class="favorite-placeholder" aria-hidden="true"></span> }>
+        <Suspense fallback=|| view! { <span class="favorite-placeholder" aria-hidden="true"></span> }>
             {move || Suspend::new({
                 let sign_in_href = sign_in_href.clone();
                 async move {
@@ -59,31 +47,51 @@ pub fn FavoriteToggle(tmdb_id: u64) -> impl IntoView {
                             <a class="button-link secondary" href=sign_in_href>"Sign in to save favorites"</a>
                         }.into_any(),
                         Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                        Ok(Some(_)) => {
-                            let is_favorite = move || shown().unwrap_or(false);
-                            view! {
-                                <ActionForm action attr:class="favorite-form">
-                                    <input type="hidden" name="tmdb_id" value=tmdb_id/>
-                                    <input type="hidden" name="favorite" value=move || (!is_favorite()).to_string()/>
-                                    // The name says what pressing does; `data-favorite` is the state,
-                                    // for styling and tests.
-                                    <button
-                                        type="submit"
-                                        class="favorite-button"
-                                        data-favorite=move || is_favorite().to_string()
-                                        data-testid="favorite-toggle"
-                                    >
-                                        <span aria-hidden="true">{move || if is_favorite() { "★ " } else { "☆ " }}</span>
-                                        {move || if is_favorite() { "In your favorites" } else { "Add to favorites" }}
-                                        <span class="visually-hidden">{move || if is_favorite() { " (press to remove)" } else { "" }}</span>
-                                    </button>
-                                    <FormError result=action.value().into()/>
-                                </ActionForm>
-                            }.into_any()
-                        }
+                        Ok(Some(favorite)) => view! {
+                            <FavoriteButton tmdb_id favorite error={redirected_error::<SetFavorite>()}/>
+                        }.into_any(),
                     }
                 }
             })}
-        </Transition>
+        </Suspense>
+    }
+}
+
+/// The button itself, an island: it shows the change while it is sent, keeps it when the
+/// server accepts it, and goes back, with the server's message, when the server refuses it.
+#[island]
+fn FavoriteButton(tmdb_id: u64, favorite: bool, error: Option<String>) -> impl IntoView {
+    let action = ServerAction::<SetFavorite>::new();
+    // The state the server last confirmed.
+    let confirmed = RwSignal::new(favorite);
+    Effect::new(move |_| {
+        if let Some(Ok(accepted)) = action.value().get() {
+            confirmed.set(accepted);
+        }
+    });
+    // The change being sent, else the answer just accepted, else the last confirmed state.
+    let is_favorite = move || match (action.input().get(), action.value().get()) {
+        (Some(pending), _) => pending.favorite,
+        (None, Some(Ok(accepted))) => accepted,
+        (None, _) => confirmed.get(),
+    };
+
+    view! {
+        <ActionForm action attr:class="favorite-form">
+            <input type="hidden" name="tmdb_id" value=tmdb_id/>
+            <input type="hidden" name="favorite" value=move || (!is_favorite()).to_string()/>
+            // The name says what pressing does; `data-favorite` is the state, for styling and tests.
+            <button
+                type="submit"
+                class="favorite-button"
+                data-favorite=move || is_favorite().to_string()
+                data-testid="favorite-toggle"
+            >
+                <span aria-hidden="true">{move || if is_favorite() { "★ " } else { "☆ " }}</span>
+                {move || if is_favorite() { "In your favorites" } else { "Add to favorites" }}
+                <span class="visually-hidden">{move || if is_favorite() { " (press to remove)" } else { "" }}</span>
+            </button>
+            <FormError action=action redirected=error/>
+        </ActionForm>
     }
 }

@@ -30,16 +30,37 @@ pub fn Pager(page: u32, total_pages: u32, href: impl Fn(u32) -> String + 'static
     })
 }
 
-/// A form's error, announced to screen readers, from the action's last result.
+/// A form's error, announced to screen readers: the action's last refusal once the form has
+/// been sent in place, and until then the refusal a form posted without JavaScript was
+/// redirected back with. (Reading the action's value before it has run would differ between
+/// the server, which finds that refusal in the URL, and the browser, which does not.)
 #[component]
-pub fn FormError<T: Clone + Send + Sync + 'static>(
-    result: Signal<Option<Result<T, crate::AppError>>>,
-) -> impl IntoView {
+pub fn FormError<S>(action: ServerAction<S>, redirected: Option<String>) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = crate::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
     move || {
-        result.get().and_then(Result::err).map(|error| {
-            view! { <p class="form-error" role="alert" data-testid="form-error">{error.to_string()}</p> }
-        })
+        let message = if action.version().get() == 0 {
+            redirected.clone()
+        } else {
+            action.value().get().and_then(Result::err).map(|error| error.to_string())
+        };
+        message.map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })
     }
+}
+
+/// The refusal of server function `S` that a form posted without JavaScript was redirected back
+/// with (`?__err=`), for an island to show: islands cannot read the URL's error themselves.
+pub fn redirected_error<S>() -> Option<String>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    ServerAction::<S>::new().value().with_untracked(|value| match value {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    })
 }
 
 /// `a=b&c=d` query strings for links built from form values.

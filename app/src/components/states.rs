@@ -1,16 +1,37 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
-/// A readable error with a way to try again.
+/// A readable error with a way to try again: a link that loads the same address again, so it
+/// works without JavaScript too.
 #[component]
-pub fn ErrorNotice(errors: ArcRwSignal<Errors>, #[prop(optional)] retry: Option<Callback<()>>) -> impl IntoView {
-    let messages = move || errors.get().into_iter().map(|(_, error)| error.to_string()).collect::<Vec<_>>();
+pub fn ErrorNotice(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let messages: Vec<String> = errors.with_untracked(|errors| errors.iter().map(|(_, error)| error.to_string()).collect());
+    let location = use_location();
+    let search = location.search.get_untracked();
+    let search = search.trim_start_matches('?');
+    let again = if search.is_empty() {
+        location.pathname.get_untracked()
+    } else {
+        format!("{}?{search}", location.pathname.get_untracked())
+    };
     view! {
         <div class="error-notice" role="alert">
             <h2>"That did not work"</h2>
-            <ul>{move || messages().into_iter().map(|message| view! { <li>{message}</li> }).collect_view()}</ul>
-            {retry.map(|retry| view! {
-                <button type="button" on:click=move |_| retry.run(())>"Try again"</button>
-            })}
+            <ul>{messages.into_iter().map(|message| view! { <li>{message}</li> }).collect_view()}</ul>
+            <a class="button-link" href=again>"Try again"</a>
+        </div>
+    }
+}
+
+/// The same notice inside an island, for a request the island made itself; `retry` sends it
+/// again.
+#[component]
+pub fn ErrorText(message: String, retry: Callback<()>) -> impl IntoView {
+    view! {
+        <div class="error-notice" role="alert">
+            <h2>"That did not work"</h2>
+            <ul><li>{message}</li></ul>
+            <button type="button" on:click=move |_| retry.run(())>"Try again"</button>
         </div>
     }
 }

@@ -38,8 +38,8 @@ impl Theme {
         }
     }
 
-    /// The theme the page is rendered in: from the cookie on the server, from the `<html>`
-    /// element (which the server marked) in the browser.
+    /// The theme the page is rendered in, from the request's cookie (on the server; the
+    /// browser learns it from the page).
     pub fn current() -> Self {
         #[cfg(feature = "ssr")]
         {
@@ -49,13 +49,7 @@ impl Theme {
                 .unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
-        {
-            document()
-                .document_element()
-                .and_then(|html| html.get_attribute("data-theme"))
-                .map(|theme| Self::parse(&theme))
-                .unwrap_or_default()
-        }
+        Self::default()
     }
 }
 
@@ -72,13 +66,13 @@ pub async fn set_theme(theme: Theme) -> Result<Theme, AppError> {
     Ok(theme)
 }
 
-/// Three buttons: Auto, Light, Dark. Hydrated, the page switches at once; without JavaScript
-/// the form posts and the page comes back in the new theme.
-#[component]
-pub fn ThemeSwitch() -> impl IntoView {
+/// Three buttons: Auto, Light, Dark. An island: the page switches at once, before the server
+/// has answered. Without JavaScript the form posts and the page comes back in the new theme.
+#[island]
+pub fn ThemeSwitch(initial: Theme) -> impl IntoView {
     let action = ServerAction::<SetTheme>::new();
-    let theme = RwSignal::new(Theme::current());
-    // Switch at once, before the server has answered.
+    let theme = RwSignal::new(initial);
+    // The pending choice shows at once.
     Effect::new(move |_| {
         if let Some(pending) = action.input().get() {
             theme.set(pending.theme);

@@ -98,11 +98,16 @@ fn sort_label(sort: DiscoverSort) -> &'static str {
 
 #[component]
 pub fn DiscoverPage() -> impl IntoView {
-    let query = use_query_map();
-    let form = Memo::new(move |_| query.with(DiscoverForm::from_query));
-    let page = use_page_number();
+    let form = use_query_map().with_untracked(DiscoverForm::from_query);
+    let page = use_page_number().get_untracked();
+    // The form's values as typed, each moved into the part of the view that shows it.
+    let (chosen_genre, chosen_sort, year_from, year_to, min_rating) =
+        (form.genre.clone(), form.sort.clone(), form.year_from.clone(), form.year_to.clone(), form.min_rating.clone());
     let genres = Resource::new(|| (), |_| list_genres());
-    let results = Resource::new(move || (form.get(), page.get()), |(form, page)| discover_movies(form, page));
+    let results = Resource::new({
+        let form = form.clone();
+        move || (form.clone(), page)
+    }, |(form, page)| discover_movies(form, page));
 
     view! {
         <Title text="Discover"/>
@@ -112,74 +117,71 @@ pub fn DiscoverPage() -> impl IntoView {
             <Form method="GET" action="/discover" attr:class="filters" attr:aria-label="Filters">
                 <div class="field">
                     <label for="discover-genre">"Genre"</label>
-                    <Transition fallback=|| view! {
+                    <Suspense fallback=|| view! {
                         <select id="discover-genre" name="genre"><option value="">"Any genre"</option></select>
                     }>
-                        {move || Suspend::new(async move {
+                        {let chosen = chosen_genre;
+                        move || Suspend::new({
+                            let chosen = chosen.clone();
+                            async move {
                             // Without genres the filter still offers "Any genre"; the failure itself
                             // shows in the results below, which need the same catalog.
                             let genres = genres.await.unwrap_or_default();
                             view! {
                                 <select id="discover-genre" name="genre">
-                                    <option value="" selected=move || form.with(|f| f.genre.is_empty())>"Any genre"</option>
+                                    <option value="" selected=chosen.is_empty()>"Any genre"</option>
                                     {genres.into_iter().map(|genre| {
                                         let value = genre.id.to_string();
-                                        let selected = {
-                                            let value = value.clone();
-                                            let name = genre.name.clone();
-                                            move || form.with(|f| f.genre == value || f.genre.eq_ignore_ascii_case(&name))
-                                        };
+                                        let selected = chosen == value || chosen.eq_ignore_ascii_case(&genre.name);
                                         view! { <option value=value selected=selected>{genre.name}</option> }
                                     }).collect_view()}
                                 </select>
                             }
-                        })}
-                    </Transition>
+                        }})}
+                    </Suspense>
                 </div>
                 <div class="field">
                     <label for="discover-from">"From year"</label>
-                    <input id="discover-from" name="year_from" type="number" inputmode="numeric" min="1874" max="2100" value=move || form.with(|f| f.year_from.clone()) prop:value=move || form.with(|f| f.year_from.clone())/>
+                    <input id="discover-from" name="year_from" type="number" inputmode="numeric" min="1874" max="2100" value=year_from/>
                 </div>
                 <div class="field">
                     <label for="discover-to">"To year"</label>
-                    <input id="discover-to" name="year_to" type="number" inputmode="numeric" min="1874" max="2100" value=move || form.with(|f| f.year_to.clone()) prop:value=move || form.with(|f| f.year_to.clone())/>
+                    <input id="discover-to" name="year_to" type="number" inputmode="numeric" min="1874" max="2100" value=year_to/>
                 </div>
                 <div class="field">
                     <label for="discover-rating">"Minimum rating"</label>
-                    <input id="discover-rating" name="min_rating" type="number" inputmode="decimal" min="0" max="10" step="0.5" value=move || form.with(|f| f.min_rating.clone()) prop:value=move || form.with(|f| f.min_rating.clone())/>
+                    <input id="discover-rating" name="min_rating" type="number" inputmode="decimal" min="0" max="10" step="0.5" value=min_rating/>
                 </div>
                 <div class="field">
                     <label for="discover-sort">"Sort by"</label>
                     <select id="discover-sort" name="sort">
-                        {DiscoverSort::ALL.into_iter().map(|sort| view! {
-                            <option
-                                value=sort.as_str()
-                                selected=move || form.with(|f| f.sort == sort.as_str() || (f.sort.is_empty() && sort == DiscoverSort::default()))
-                            >{sort_label(sort)}</option>
+                        {DiscoverSort::ALL.into_iter().map(|sort| {
+                            let selected = chosen_sort == sort.as_str() || (chosen_sort.is_empty() && sort == DiscoverSort::default());
+                            view! { <option value=sort.as_str() selected=selected>{sort_label(sort)}</option> }
                         }).collect_view()}
                     </select>
                 </div>
                 <button type="submit">"Show movies"</button>
             </Form>
-            <Transition fallback=|| view! { <MovieGridSkeleton/> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <ErrorNotice errors retry=Callback::new(move |_| results.refetch())/>
-                }>
-                    {move || Suspend::new(async move {
+            <Suspense fallback=|| view! { <MovieGridSkeleton/> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors/> }>
+                    {let filters = form;
+                    move || Suspend::new({
+                        let filters = filters.clone();
+                        async move {
                         results.await.map(|list| {
                             if list.results.is_empty() {
                                 return view! { <p role="status">"No movies match these filters. Try widening them."</p> }.into_any();
                             }
-                            let filters = form.get_untracked();
                             view! {
                                 <p class="muted" role="status">{format!("{} movies", list.count)}</p>
                                 <MovieGrid movies=list.results label="Discovered movies"/>
                                 <Pager page=list.page total_pages=list.total_pages href=move |page| format!("/discover?{}", filters.to_query(page))/>
                             }.into_any()
                         })
-                    })}
+                    }})}
                 </ErrorBoundary>
-            </Transition>
+            </Suspense>
         </section>
     }
 }

@@ -7,7 +7,9 @@ use leptos_meta::{Meta, Title};
 
 use crate::AppError;
 use crate::components::favorite_toggle::SetFavorite;
-use crate::components::{ABOVE_THE_FOLD, ErrorNotice, FormError, MovieCard, MovieGridSkeleton, Pager, use_page_number};
+use crate::components::{
+    ABOVE_THE_FOLD, ErrorNotice, FormError, MovieCard, MovieGridSkeleton, Pager, redirected_error, use_page_number,
+};
 
 pub const FAVORITES_PAGE_SIZE: u32 = 24;
 
@@ -21,54 +23,68 @@ pub async fn list_favorites(page: u32) -> Result<Page<FavoriteMovie>, AppError> 
 
 #[component]
 pub fn FavoritesPage() -> impl IntoView {
-    let page = use_page_number();
-    let remove = ServerAction::<SetFavorite>::new();
-    let favorites = Resource::new(move || (page.get(), remove.version().get()), |(page, _)| list_favorites(page));
-    // Hidden as soon as Remove is pressed; back if the server refuses.
-    let removing = move || remove.input().get().filter(|input| !input.favorite).map(|input| input.tmdb_id);
+    let page = use_page_number().get_untracked();
+    let favorites = Resource::new(move || page, list_favorites);
 
     view! {
         <Title text="Your favorites"/>
         <Meta name="description" content="The movies you keep: your favorites, newest first."/>
         <section class="favorites">
             <h1>"Your favorites"</h1>
-            <FormError result=remove.value().into()/>
-            <Transition fallback=|| view! { <MovieGridSkeleton count=6/> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <SignInOrError errors next="/favorites" retry=Callback::new(move |_| favorites.refetch())/>
-                }>
+            <Suspense fallback=|| view! { <MovieGridSkeleton count=6/> }>
+                <ErrorBoundary fallback=|errors| view! { <SignInOrError errors next="/favorites"/> }>
                     {move || Suspend::new(async move {
                         favorites.await.map(|list| {
-                            if list.results.is_empty() {
-                                return view! {
-                                    <p role="status">"No favorites yet. Open a movie and press "<strong>"Add to favorites"</strong>"."</p>
-                                    <p><a href="/">"Browse trending movies"</a></p>
-                                }.into_any();
-                            }
                             let current = list.page;
                             view! {
-                                <p class="muted" role="status">{format!("{} movies", list.count)}</p>
-                                <ul class="movie-grid" aria-label="Favorite movies">
-                                    {list.results.into_iter().enumerate().map(|(index, movie)| {
-                                        let id = movie.id;
-                                        view! {
-                                            <Show when=move || removing() != Some(id)>
-                                                <FavoriteCard movie=movie.clone() eager=index < ABOVE_THE_FOLD remove/>
-                                            </Show>
-                                        }
-                                    }).collect_view()}
-                                </ul>
+                                <FavoritesGrid movies=list.results count=list.count error={redirected_error::<SetFavorite>()}/>
                                 <Pager page=current total_pages=list.total_pages href=|page| format!("/favorites?page={page}")/>
-                            }.into_any()
+                            }
                         })
                     })}
                 </ErrorBoundary>
-            </Transition>
+            </Suspense>
         </section>
     }
 }
 
-/// A favorite with its Remove button.
+/// One page of favorites, an island: hydrated, Remove hides the movie at once and brings it
+/// back, with the server's message, if the server refuses. Without JavaScript each Remove is
+/// a form that comes back to this page.
+#[island]
+fn FavoritesGrid(movies: Vec<FavoriteMovie>, count: u64, error: Option<String>) -> impl IntoView {
+    let cards: Vec<(FavoriteMovie, ServerAction<SetFavorite>)> =
+        movies.into_iter().map(|movie| (movie, ServerAction::new())).collect();
+    let removals: Vec<ServerAction<SetFavorite>> = cards.iter().map(|(_, remove)| *remove).collect();
+    let remaining =
+        Memo::new(move |_| count.saturating_sub(removals.iter().filter(|remove| is_removed(**remove)).count() as u64));
+
+    view! {
+        {error.map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })}
+        {move || match remaining.get() {
+            0 => view! {
+                <p role="status">"No favorites yet. Open a movie and press "<strong>"Add to favorites"</strong>"."</p>
+                <p><a href="/">"Browse trending movies"</a></p>
+            }.into_any(),
+            1 => view! { <p class="muted" role="status">"1 movie"</p> }.into_any(),
+            count => view! { <p class="muted" role="status">{format!("{count} movies")}</p> }.into_any(),
+        }}
+        <ul class="movie-grid" aria-label="Favorite movies" hidden=move || remaining.get() == 0>
+            {cards.into_iter().enumerate().map(|(index, (movie, remove))| view! {
+                <Show when=move || !is_removed(remove)>
+                    <FavoriteCard movie=movie.clone() eager=index < ABOVE_THE_FOLD remove/>
+                </Show>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Hidden as soon as Remove is pressed, for good once the server agrees.
+fn is_removed(remove: ServerAction<SetFavorite>) -> bool {
+    remove.input().get().is_some() || (remove.version().get() > 0 && matches!(remove.value().get(), Some(Ok(false))))
+}
+
+/// A favorite with its Remove button, and the server's refusal under it.
 #[component]
 fn FavoriteCard(movie: FavoriteMovie, eager: bool, remove: ServerAction<SetFavorite>) -> impl IntoView {
     let id = movie.id;
@@ -80,13 +96,14 @@ fn FavoriteCard(movie: FavoriteMovie, eager: bool, remove: ServerAction<SetFavor
                 <input type="hidden" name="favorite" value="false"/>
                 <button type="submit" class="link-button" aria-label=label>"Remove"</button>
             </ActionForm>
+            <FormError action=remove redirected=None/>
         </MovieCard>
     }
 }
 
 /// Signed out: a way to sign in and come back. Anything else: the error with a retry.
 #[component]
-pub fn SignInOrError(errors: ArcRwSignal<Errors>, next: &'static str, retry: Callback<()>) -> impl IntoView {
+pub fn SignInOrError(errors: ArcRwSignal<Errors>, next: &'static str) -> impl IntoView {
     let signed_out = errors.with_untracked(|errors| {
         errors.iter().any(|(_, error)| error.downcast_ref::<AppError>() == Some(&AppError::Unauthorized))
     });
@@ -103,6 +120,6 @@ pub fn SignInOrError(errors: ArcRwSignal<Errors>, next: &'static str, retry: Cal
         }
         .into_any()
     } else {
-        view! { <ErrorNotice errors retry/> }.into_any()
+        view! { <ErrorNotice errors/> }.into_any()
     }
 }

@@ -19,18 +19,16 @@ pub async fn list_for_you(page: u32) -> Result<ForYouPage, AppError> {
 
 #[component]
 pub fn ForYouPage() -> impl IntoView {
-    let page = use_page_number();
-    let recommendations = Resource::new(move || page.get(), list_for_you);
+    let page = use_page_number().get_untracked();
+    let recommendations = Resource::new(move || page, list_for_you);
 
     view! {
         <Title text="For you"/>
         <Meta name="description" content="Recommendations made from the movies you love, and why each was picked."/>
         <section class="for-you">
             <h1>"For you"</h1>
-            <Transition fallback=|| view! { <MovieGridSkeleton/> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <SignInOrError errors next="/for-you" retry=Callback::new(move |_| recommendations.refetch())/>
-                }>
+            <Suspense fallback=|| view! { <MovieGridSkeleton/> }>
+                <ErrorBoundary fallback=|errors| view! { <SignInOrError errors next="/for-you"/> }>
                     {move || Suspend::new(async move {
                         recommendations.await.map(|for_you| {
                             let intro = match for_you.based_on {
@@ -63,7 +61,7 @@ pub fn ForYouPage() -> impl IntoView {
                         })
                     })}
                 </ErrorBoundary>
-            </Transition>
+            </Suspense>
         </section>
     }
 }

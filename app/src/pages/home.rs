@@ -9,7 +9,9 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use crate::components::{ErrorNotice, MovieGrid, MovieGridSkeleton};
+use crate::components::{
+    ErrorNotice, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, is_plain_click, location_search, query_param,
+};
 
 /// How many movies each row under trending shows.
 const ROW_LENGTH: usize = 12;
@@ -63,38 +65,80 @@ pub async fn list_home_row(row: HomeRow) -> Result<Page<MovieSummary>, AppError>
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let query = use_query_map();
-    let window =
-        Memo::new(move |_| query.with(|q| q.get("window").and_then(|w| w.parse().ok()).unwrap_or(TrendingWindow::Day)));
-    let trending = Resource::new(move || window.get(), |window| list_trending(window, 1));
+    let window = use_query_map()
+        .with_untracked(|q| q.get("window").and_then(|w| w.parse().ok()).unwrap_or(TrendingWindow::Day));
+    let trending = Resource::new(move || window, |window| list_trending(window, 1));
 
     view! {
         <Title text=""/>
         <Meta name="description" content="What is trending today and this week, with popular, top rated and upcoming movies."/>
-        <section class="home" aria-labelledby="trending-heading">
+        <Suspense fallback=|| view! { <MovieGridSkeleton/> }>
+            {move || Suspend::new(async move {
+                let first = trending.await;
+                view! { <TrendingSection window first/> }
+            })}
+        </Suspense>
+        <MovieRow row=HomeRow::Popular/>
+        <MovieRow row=HomeRow::TopRated/>
+        <MovieRow row=HomeRow::Upcoming/>
+    }
+}
+
+/// Trending movies with the Today / This week switch. An island: hydrated, the switch loads the
+/// other list in place and keeps the address in step (back and forward too); without
+/// JavaScript its links load the page for that period.
+#[island]
+fn TrendingSection(window: TrendingWindow, first: Result<Page<MovieSummary>, AppError>) -> impl IntoView {
+    let shown = RwSignal::new(window);
+    let list = Latest::new(first);
+    let fetch = move |window: TrendingWindow| list.load(list_trending(window, 1));
+    let switch_to = move |window: TrendingWindow, history: History| {
+        if window != shown.get_untracked() {
+            shown.set(window);
+            history.apply(&format!("/?window={}", window.as_str()));
+            fetch(window);
+        }
+    };
+    // Back and forward through the periods chosen here.
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        let search = location_search();
+        let window = query_param(&search, "window").and_then(|w| w.parse().ok()).unwrap_or_default();
+        switch_to(window, History::Keep);
+    });
+    let link = move |window: TrendingWindow, label: &'static str| {
+        view! {
+            <a
+                href=format!("/?window={}", window.as_str())
+                aria-current=move || (shown.get() == window).then_some("page")
+                on:click=move |event| {
+                    if is_plain_click(&event) {
+                        event.prevent_default();
+                        switch_to(window, History::Push);
+                    }
+                }
+            >{label}</a>
+        }
+    };
+
+    view! {
+        <section class="home" aria-labelledby="trending-heading" aria-busy=move || list.is_pending().then_some("true")>
             <div class="section-heading">
-                <h1 id="trending-heading">{move || match window.get() {
+                <h1 id="trending-heading">{move || match shown.get() {
                     TrendingWindow::Day => "Trending today",
                     TrendingWindow::Week => "Trending this week",
                 }}</h1>
                 <nav class="segmented" aria-label="Trending period">
-                    <a href="/?window=day" aria-current=move || (window.get() == TrendingWindow::Day).then_some("page")>"Today"</a>
-                    <a href="/?window=week" aria-current=move || (window.get() == TrendingWindow::Week).then_some("page")>"This week"</a>
+                    {link(TrendingWindow::Day, "Today")}
+                    {link(TrendingWindow::Week, "This week")}
                 </nav>
             </div>
-            <Transition fallback=|| view! { <MovieGridSkeleton/> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <ErrorNotice errors retry=Callback::new(move |_| trending.refetch())/>
-                }>
-                    {move || Suspend::new(async move {
-                        trending.await.map(|page| view! { <MovieGrid movies=page.results label="Trending movies"/> })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            {move || match list.get() {
+                Ok(page) => view! { <MovieGrid movies=page.results label="Trending movies"/> }.into_any(),
+                Err(error) => view! {
+                    <ErrorText message=error.to_string() retry=Callback::new(move |_| fetch(shown.get_untracked()))/>
+                }.into_any(),
+            }}
         </section>
-        <MovieRow row=HomeRow::Popular/>
-        <MovieRow row=HomeRow::TopRated/>
-        <MovieRow row=HomeRow::Upcoming/>
     }
 }
 
@@ -107,10 +151,8 @@ fn MovieRow(row: HomeRow) -> impl IntoView {
     view! {
         <section class="movie-row" aria-labelledby=labelled_by>
             <h2 id=heading_id>{row.heading()}</h2>
-            <Transition fallback=|| view! { <MovieGridSkeleton count=6/> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <ErrorNotice errors retry=Callback::new(move |_| movies.refetch())/>
-                }>
+            <Suspense fallback=|| view! { <MovieGridSkeleton count=6/> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors/> }>
                     {move || Suspend::new(async move {
                         movies.await.map(|page| {
                             let first: Vec<MovieSummary> = page.results.into_iter().take(ROW_LENGTH).collect();
@@ -118,7 +160,7 @@ fn MovieRow(row: HomeRow) -> impl IntoView {
                         })
                     })}
                 </ErrorBoundary>
-            </Transition>
+            </Suspense>
         </section>
     }
 }

@@ -18,10 +18,9 @@ pub async fn get_movie(id: u64) -> Result<MovieDetails, AppError> {
 
 #[component]
 pub fn MoviePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<u64>().ok())));
+    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<u64>().ok()));
     let movie = Resource::new(
-        move || id.get(),
+        move || id,
         |id| async move {
             match id {
                 Some(id) => get_movie(id).await,
@@ -31,18 +30,18 @@ pub fn MoviePage() -> impl IntoView {
     );
 
     view! {
-        <Transition fallback=|| view! { <MovieSkeleton/> }>
+        <Suspense fallback=|| view! { <MovieSkeleton/> }>
             <ErrorBoundary fallback=move |errors| {
                 mark_not_found(&errors);
                 view! {
                     <Title text="Movie unavailable"/>
-        <Meta name="description" content="This movie could not be shown."/>
-                    <ErrorNotice errors retry=Callback::new(move |_| movie.refetch())/>
+                    <Meta name="description" content="This movie could not be shown."/>
+                    <ErrorNotice errors/>
                 }
             }>
                 {move || Suspend::new(async move { movie.await.map(|details| view! { <MovieDetailsView details/> }) })}
             </ErrorBoundary>
-        </Transition>
+        </Suspense>
     }
 }
 

@@ -8,12 +8,13 @@ use api_types::{MovieSummary, Page};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::{Meta, Title};
-use leptos_router::NavigateOptions;
-use leptos_router::components::Form;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
-use crate::components::{ErrorNotice, MovieGrid, MovieGridSkeleton, Pager, encode_query_value, use_page_number};
+use crate::components::{
+    ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, encode_query_value, location_search,
+    query_param, use_page_number,
+};
 
 /// How long typing must pause before the results follow it.
 const TYPING_PAUSE: Duration = Duration::from_millis(300);
@@ -27,64 +28,116 @@ pub async fn search_movies(query: String, page: u32) -> Result<Page<MovieSummary
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| query_map.with(|q| q.get("q").unwrap_or_default().trim().to_owned()));
-    let page = use_page_number();
+    let query = use_query_map().with_untracked(|q| q.get("q").unwrap_or_default().trim().to_owned());
+    let page = use_page_number().get_untracked();
     let results = Resource::new(
-        move || (query.get(), page.get()),
+        {
+            let query = query.clone();
+            move || (query.clone(), page)
+        },
         |(query, page)| async move { if query.is_empty() { Ok(None) } else { search_movies(query, page).await.map(Some) } },
     );
-    // Typing replaces the history entry (one per search, not per keystroke) after a pause.
-    let navigate = use_navigate();
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-    let on_input = move |event: leptos::ev::Event| {
-        let typed = event_target_value(&event);
-        if let Some(previous) = pending.get_value() {
-            previous.clear();
-        }
-        let navigate = navigate.clone();
-        let handle = set_timeout_with_handle(
-            move || {
-                let target = format!("/search?q={}", encode_query_value(typed.trim()));
-                navigate(&target, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-            },
-            TYPING_PAUSE,
-        );
-        pending.set_value(handle.ok());
-    };
 
     view! {
-        <Title text=move || if query.get().is_empty() { "Search".to_owned() } else { format!("“{}” — search", query.get()) }/>
+        <Title text=page_title(&query)/>
         <Meta name="description" content="Search movies by title."/>
         <section class="search">
             <h1>"Search movies"</h1>
-            <Form method="GET" action="/search" attr:class="search-form" attr:role="search">
-                <label for="search-q">"Title"</label>
-                <input id="search-q" type="search" name="q" value=move || query.get() prop:value=move || query.get() placeholder="e.g. The Dark Knight" autocomplete="off" on:input=on_input/>
-                <button type="submit">"Search"</button>
-            </Form>
-            <Transition fallback=|| view! { <MovieGridSkeleton count=6/> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <ErrorNotice errors retry=Callback::new(move |_| results.refetch())/>
-                }>
-                    {move || Suspend::new(async move {
-                        results.await.map(|found| match found {
-                            None => view! { <p class="muted">"Type a title and press Search."</p> }.into_any(),
-                            Some(page) if page.results.is_empty() => view! {
-                                <p role="status">"No movies match “"{query.get_untracked()}"”."</p>
-                            }.into_any(),
-                            Some(page) => {
-                                let searched = encode_query_value(&query.get_untracked());
-                                view! {
-                                    <p role="status" class="muted">{format!("{} movies found", page.count)}</p>
-                                    <MovieGrid movies=page.results label="Search results"/>
-                                    <Pager page=page.page total_pages=page.total_pages href=move |page| format!("/search?q={searched}&page={page}")/>
-                                }.into_any()
-                            }
-                        })
-                    })}
-                </ErrorBoundary>
-            </Transition>
+            <Suspense fallback=|| view! { <MovieGridSkeleton count=6/> }>
+                {move || Suspend::new({
+                    let query = query.clone();
+                    async move {
+                        let first = results.await;
+                        view! { <SearchPanel query first/> }
+                    }
+                })}
+            </Suspense>
         </section>
+    }
+}
+
+fn page_title(query: &str) -> String {
+    if query.is_empty() { "Search".to_owned() } else { format!("“{query}” — search") }
+}
+
+/// What the results show: the query they answer, and the answer (none for an empty query).
+type Found = (String, Result<Option<Page<MovieSummary>>, AppError>);
+
+/// The search box and its results, an island. Hydrated, results follow the typing after a
+/// pause, and Search updates them in place; the address and the tab's title follow. Without
+/// JavaScript it is a plain GET form.
+#[island]
+fn SearchPanel(query: String, first: Result<Option<Page<MovieSummary>>, AppError>) -> impl IntoView {
+    let found: Latest<Found> = Latest::new((query.clone(), first));
+    let input = NodeRef::<leptos::html::Input>::new();
+    let search = move |typed: String, history: History| {
+        let query = typed.trim().to_owned();
+        let url = if query.is_empty() { "/search".to_owned() } else { format!("/search?q={}", encode_query_value(&query)) };
+        history.apply(&url);
+        document().set_title(&crate::full_title(page_title(&query)));
+        if query.is_empty() {
+            found.set((query, Ok(None)));
+        } else {
+            found.load(async move {
+                let answer = search_movies(query.clone(), 1).await.map(Some);
+                (query, answer)
+            });
+        }
+    };
+    // Typing replaces the history entry (one per search, not per keystroke) after a pause.
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let cancel_pending = move || {
+        if let Some(previous) = pending.get_value() {
+            previous.clear();
+        }
+    };
+    let on_input = move |event: leptos::ev::Event| {
+        let typed = event_target_value(&event);
+        cancel_pending();
+        let handle = set_timeout_with_handle(move || search(typed, History::Replace), TYPING_PAUSE);
+        pending.set_value(handle.ok());
+    };
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        cancel_pending();
+        search(input.get().map(|input| input.value()).unwrap_or_default(), History::Push);
+    };
+    // Back and forward through the searches made here.
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        let query = query_param(&location_search(), "q").unwrap_or_default();
+        if let Some(input) = input.get() {
+            input.set_value(&query);
+        }
+        search(query, History::Keep);
+    });
+
+    view! {
+        <form method="GET" action="/search" class="search-form" role="search" on:submit=on_submit>
+            <label for="search-q">"Title"</label>
+            <input id="search-q" type="search" name="q" value=query placeholder="e.g. The Dark Knight" autocomplete="off" node_ref=input on:input=on_input/>
+            <button type="submit">"Search"</button>
+        </form>
+        <div class="results" aria-busy=move || found.is_pending().then_some("true")>
+            {move || {
+                let (query, answer) = found.get();
+                match answer {
+                    Err(error) => view! {
+                        <ErrorText message=error.to_string() retry=Callback::new(move |_| search(query.clone(), History::Keep))/>
+                    }.into_any(),
+                    Ok(None) => view! { <p class="muted">"Type a title and press Search."</p> }.into_any(),
+                    Ok(Some(page)) if page.results.is_empty() => view! {
+                        <p role="status">"No movies match “"{query}"”."</p>
+                    }.into_any(),
+                    Ok(Some(page)) => {
+                        let searched = encode_query_value(&query);
+                        view! {
+                            <p role="status" class="muted">{format!("{} movies found", page.count)}</p>
+                            <MovieGrid movies=page.results label="Search results"/>
+                            <Pager page=page.page total_pages=page.total_pages href=move |page| format!("/search?q={searched}&page={page}")/>
+                        }.into_any()
+                    }
+                }
+            }}
+        </div>
     }
 }

@@ -1,12 +1,12 @@
-//! The hydrate bundle (WASM, its split chunks, JS, CSS) under a path that names its content,
+//! The hydrate bundle (WASM, JS, CSS) under a path that names its content,
 //! `/static/{version}/pkg/…`, so browsers may keep it for a year without asking again: a new
 //! build has a new version, and pages name the new path, so nobody runs stale code. The same
 //! files stay reachable under plain `/pkg/` (revalidated on every use) for anything that links
 //! them there.
 //!
 //! The version is a prefix in front of Leptos' `pkg` folder (the `root` of its hydration
-//! scripts) rather than a renamed folder: Leptos reads the split manifest from
-//! `{site_root}/{site_pkg_dir}` on disk, so `site_pkg_dir` stays the real folder.
+//! scripts) rather than a renamed folder, so the folder on disk keeps the name Leptos and
+//! cargo-leptos give it (`site_pkg_dir`).
 
 use std::path::Path;
 
@@ -81,8 +81,8 @@ mod tests {
         std::fs::write(dir.join("pkg/nexus.js"), "two").expect("write");
         let second = version(&dir, "pkg");
         assert_ne!(second, first, "new bytes, new version");
-        std::fs::write(dir.join("pkg/nexus.chunk.wasm"), "chunk").expect("write");
-        assert_ne!(version(&dir, "pkg"), second, "a new split chunk, new version");
+        std::fs::write(dir.join("pkg/nexus.css"), "css").expect("write");
+        assert_ne!(version(&dir, "pkg"), second, "a new file, new version");
         assert_eq!(bundle_root(&dir, "pkg"), format!("/static/{}", version(&dir, "pkg")));
         assert!(is_bundle_path(&format!("{}/pkg/nexus.wasm", bundle_root(&dir, "pkg"))));
         assert!(is_bundle_path("/pkg/nexus.js") && !is_bundle_path("/static-page"));
