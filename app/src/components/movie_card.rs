@@ -1,4 +1,5 @@
 use api_types::{FavoriteMovie, MovieSummary, Recommendation};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// What a card shows, from any of the lists the app has (catalog, favorites, "For you").
@@ -44,7 +45,7 @@ pub fn MovieCard(
     #[prop(default = false)] eager: bool,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let rating = movie.rating.map(|rating| format!("{rating:.1}"));
+    let rating = movie.rating.map(one_decimal);
     view! {
         <li class="movie-card" data-testid="movie-card">
             // The link is named by its text (title, year, rating); the poster beside the title
@@ -52,7 +53,7 @@ pub fn MovieCard(
             <a href=format!("/movie/{}", movie.id)>
                 <div class="poster">
                     {match movie.poster_url {
-                        Some(url) => view! {
+                        Some(url) => Either::Left(view! {
                             <img
                                 src=url
                                 alt=""
@@ -61,8 +62,8 @@ pub fn MovieCard(
                                 loading=if eager { "eager" } else { "lazy" }
                                 decoding="async"
                             />
-                        }.into_any(),
-                        None => view! { <span class="poster-missing" aria-hidden="true">{movie.title.clone()}</span> }.into_any(),
+                        }),
+                        None => Either::Right(view! { <span class="poster-missing" aria-hidden="true">{movie.title.clone()}</span> }),
                     }}
                 </div>
                 <div class="movie-card-text">
@@ -82,6 +83,13 @@ pub fn MovieCard(
             {children.map(|children| view! { <div class="movie-card-extra">{children()}</div> })}
         </li>
     }
+}
+
+/// 7.25 → "7.3": a rating as the card shows it. By hand, because float formatting would add
+/// its whole implementation to the WASM of every island that shows a card.
+fn one_decimal(rating: f64) -> String {
+    let tenths = (rating.clamp(0.0, 1000.0) * 10.0).round() as u32;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// How many cards are in the first rows on a wide screen: those load eagerly, the rest lazily.
@@ -120,5 +128,16 @@ pub fn MovieGridSkeleton(#[prop(default = 12)] count: usize) -> impl IntoView {
                 .collect_view()}
         </ul>
         <p class="visually-hidden" role="status">"Loading movies…"</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ratings_show_one_decimal() {
+        assert_eq!(super::one_decimal(7.25), "7.3");
+        assert_eq!(super::one_decimal(8.0), "8.0");
+        assert_eq!(super::one_decimal(0.04), "0.0");
+        assert_eq!(super::one_decimal(9.96), "10.0");
     }
 }

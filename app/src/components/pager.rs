@@ -1,3 +1,4 @@
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -17,13 +18,13 @@ pub fn Pager(page: u32, total_pages: u32, href: impl Fn(u32) -> String + 'static
         view! {
             <nav class="pager" aria-label="Pages">
                 {match previous {
-                    Some(url) => view! { <a href=url rel="prev">"← Previous"</a> }.into_any(),
-                    None => view! { <span class="pager-spacer" aria-hidden="true"></span> }.into_any(),
+                    Some(url) => Either::Left(view! { <a href=url rel="prev">"← Previous"</a> }),
+                    None => Either::Right(view! { <span class="pager-spacer" aria-hidden="true"></span> }),
                 }}
                 <span class="muted">{format!("Page {page} of {total_pages}")}</span>
                 {match next {
-                    Some(url) => view! { <a href=url rel="next">"Next →"</a> }.into_any(),
-                    None => view! { <span class="pager-spacer" aria-hidden="true"></span> }.into_any(),
+                    Some(url) => Either::Left(view! { <a href=url rel="next">"Next →"</a> }),
+                    None => Either::Right(view! { <span class="pager-spacer" aria-hidden="true"></span> }),
                 }}
             </nav>
         }

@@ -2,6 +2,7 @@
 
 use api_types::{FavoriteMovie, Page};
 use leptos::form::ActionForm;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -62,12 +63,13 @@ fn FavoritesGrid(movies: Vec<FavoriteMovie>, count: u64, error: Option<String>) 
     view! {
         {error.map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })}
         {move || match remaining.get() {
-            0 => view! {
+            0 => Either::Left(view! {
                 <p role="status">"No favorites yet. Open a movie and press "<strong>"Add to favorites"</strong>"."</p>
                 <p><a href="/">"Browse trending movies"</a></p>
-            }.into_any(),
-            1 => view! { <p class="muted" role="status">"1 movie"</p> }.into_any(),
-            count => view! { <p class="muted" role="status">{format!("{count} movies")}</p> }.into_any(),
+            }),
+            count => Either::Right(view! {
+                <p class="muted" role="status">{if count == 1 { "1 movie".to_owned() } else { format!("{count} movies") }}</p>
+            }),
         }}
         <ul class="movie-grid" aria-label="Favorite movies" hidden=move || remaining.get() == 0>
             {cards.into_iter().enumerate().map(|(index, (movie, remove))| view! {

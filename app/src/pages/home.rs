@@ -2,6 +2,7 @@
 //! upcoming ones.
 
 use api_types::{MovieSummary, Page, TrendingWindow};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::{Meta, Title};
@@ -133,10 +134,10 @@ fn TrendingSection(window: TrendingWindow, first: Result<Page<MovieSummary>, App
                 </nav>
             </div>
             {move || match list.get() {
-                Ok(page) => view! { <MovieGrid movies=page.results label="Trending movies"/> }.into_any(),
-                Err(error) => view! {
+                Ok(page) => Either::Left(view! { <MovieGrid movies=page.results label="Trending movies"/> }),
+                Err(error) => Either::Right(view! {
                     <ErrorText message=error.to_string() retry=Callback::new(move |_| fetch(shown.get_untracked()))/>
-                }.into_any(),
+                }),
             }}
         </section>
     }

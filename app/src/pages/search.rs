@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use api_types::{MovieSummary, Page};
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::{Meta, Title};
@@ -121,20 +122,20 @@ fn SearchPanel(query: String, first: Result<Option<Page<MovieSummary>>, AppError
             {move || {
                 let (query, answer) = found.get();
                 match answer {
-                    Err(error) => view! {
+                    Err(error) => EitherOf4::A(view! {
                         <ErrorText message=error.to_string() retry=Callback::new(move |_| search(query.clone(), History::Keep))/>
-                    }.into_any(),
-                    Ok(None) => view! { <p class="muted">"Type a title and press Search."</p> }.into_any(),
-                    Ok(Some(page)) if page.results.is_empty() => view! {
+                    }),
+                    Ok(None) => EitherOf4::B(view! { <p class="muted">"Type a title and press Search."</p> }),
+                    Ok(Some(page)) if page.results.is_empty() => EitherOf4::C(view! {
                         <p role="status">"No movies match “"{query}"”."</p>
-                    }.into_any(),
+                    }),
                     Ok(Some(page)) => {
                         let searched = encode_query_value(&query);
-                        view! {
+                        EitherOf4::D(view! {
                             <p role="status" class="muted">{format!("{} movies found", page.count)}</p>
                             <MovieGrid movies=page.results label="Search results"/>
                             <Pager page=page.page total_pages=page.total_pages href=move |page| format!("/search?q={searched}&page={page}")/>
-                        }.into_any()
+                        })
                     }
                 }
             }}
