@@ -1,8 +1,13 @@
 //! The favorite button: a form that works without JavaScript and, once hydrated, answers at
 //! once (optimistically) and rolls back with a message if the server says no.
+//!
+//! The islands call their server functions directly rather than through `ServerAction` and
+//! `ActionForm`: those bring a second form encoder, type-erased views and effects into the
+//! WASM, which every page downloads, and an island only needs the call, its answer and
+//! whether it is still on its way.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::AppError;
 use crate::components::{FormError, redirected_error};
@@ -59,25 +64,34 @@ pub fn FavoriteToggle(tmdb_id: u64) -> impl IntoView {
 
 /// The button itself, an island: it shows the change while it is sent, keeps it when the
 /// server accepts it, and goes back, with the server's message, when the server refuses it.
+/// `error` is the refusal a form posted without JavaScript came back with.
 #[island]
 fn FavoriteButton(tmdb_id: u64, favorite: bool, error: Option<String>) -> impl IntoView {
-    let action = ServerAction::<SetFavorite>::new();
-    // The state the server last confirmed.
+    // The state the server last confirmed, and the change being sent.
     let confirmed = RwSignal::new(favorite);
-    Effect::new(move |_| {
-        if let Some(Ok(accepted)) = action.value().get() {
-            confirmed.set(accepted);
+    let sending = RwSignal::new(None::<bool>);
+    let refusal = RwSignal::new(error);
+    let is_favorite = move || sending.get().unwrap_or_else(|| confirmed.get());
+    let toggle = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        // One change at a time: the answer to this one decides what the next one is.
+        if sending.get_untracked().is_some() {
+            return;
         }
-    });
-    // The change being sent, else the answer just accepted, else the last confirmed state.
-    let is_favorite = move || match (action.input().get(), action.value().get()) {
-        (Some(pending), _) => pending.favorite,
-        (None, Some(Ok(accepted))) => accepted,
-        (None, _) => confirmed.get(),
+        let wanted = !confirmed.get_untracked();
+        sending.set(Some(wanted));
+        refusal.set(None);
+        leptos::task::spawn_local(async move {
+            match set_favorite(tmdb_id, wanted).await {
+                Ok(state) => confirmed.set(state),
+                Err(error) => refusal.set(Some(error.to_string())),
+            }
+            sending.set(None);
+        });
     };
 
     view! {
-        <ActionForm action attr:class="favorite-form">
+        <form method="post" action=SetFavorite::url() class="favorite-form" on:submit=toggle>
             <input type="hidden" name="tmdb_id" value=tmdb_id/>
             <input type="hidden" name="favorite" value=move || (!is_favorite()).to_string()/>
             // The name says what pressing does; `data-favorite` is the state, for styling and tests.
@@ -91,7 +105,7 @@ fn FavoriteButton(tmdb_id: u64, favorite: bool, error: Option<String>) -> impl I
                 {move || if is_favorite() { "In your favorites" } else { "Add to favorites" }}
                 <span class="visually-hidden">{move || if is_favorite() { " (press to remove)" } else { "" }}</span>
             </button>
-            <FormError action=action redirected=error/>
-        </ActionForm>
+            <FormError message=refusal/>
+        </form>
     }
 }

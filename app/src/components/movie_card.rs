@@ -45,9 +45,19 @@ pub fn MovieCard(
     #[prop(default = false)] eager: bool,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let rating = movie.rating.map(one_decimal);
     view! {
         <li class="movie-card" data-testid="movie-card">
+            <CardLink movie eager/>
+            {children.map(|children| view! { <div class="movie-card-extra">{children()}</div> })}
+        </li>
+    }
+}
+
+/// The inside of a card: poster, title, year and rating, as one link to the movie.
+#[component]
+pub fn CardLink(movie: CardMovie, eager: bool) -> impl IntoView {
+    let rating = movie.rating.map(one_decimal);
+    view! {
             // The link is named by its text (title, year, rating); the poster beside the title
             // is decorative, so screen readers do not hear the title twice.
             <a href=format!("/movie/{}", movie.id)>
@@ -80,8 +90,6 @@ pub fn MovieCard(
                     </p>
                 </div>
             </a>
-            {children.map(|children| view! { <div class="movie-card-extra">{children()}</div> })}
-        </li>
     }
 }
 

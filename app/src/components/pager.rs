@@ -31,28 +31,14 @@ pub fn Pager(page: u32, total_pages: u32, href: impl Fn(u32) -> String + 'static
     })
 }
 
-/// A form's error, announced to screen readers: the action's last refusal once the form has
-/// been sent in place, and until then the refusal a form posted without JavaScript was
-/// redirected back with. (Reading the action's value before it has run would differ between
-/// the server, which finds that refusal in the URL, and the browser, which does not.)
+/// A form's error, announced to screen readers.
 #[component]
-pub fn FormError<S>(action: ServerAction<S>, redirected: Option<String>) -> impl IntoView
-where
-    S: leptos::server_fn::ServerFn<Error = crate::AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    move || {
-        let message = if action.version().get() == 0 {
-            redirected.clone()
-        } else {
-            action.value().get().and_then(Result::err).map(|error| error.to_string())
-        };
-        message.map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })
-    }
+pub fn FormError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || message.get().map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })
 }
 
 /// The refusal of server function `S` that a form posted without JavaScript was redirected back
-/// with (`?__err=`), for an island to show: islands cannot read the URL's error themselves.
+/// with (`?__err=`), for an island to start from: islands cannot read the URL's error.
 pub fn redirected_error<S>() -> Option<String>
 where
     S: leptos::server_fn::ServerFn<Error = crate::AppError> + Clone + Send + Sync + 'static,

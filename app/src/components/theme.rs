@@ -2,8 +2,8 @@
 //! a cookie, so the server renders the page in it (no flash, no script needed) and the switch
 //! works as a plain form without JavaScript.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
@@ -66,36 +66,36 @@ pub async fn set_theme(theme: Theme) -> Result<Theme, AppError> {
     Ok(theme)
 }
 
-/// Three buttons: Auto, Light, Dark. An island: the page switches at once, before the server
-/// has answered. Without JavaScript the form posts and the page comes back in the new theme.
+/// Three buttons: Auto, Light, Dark. An island: the page switches at once and the server keeps
+/// the choice in the background. Without JavaScript the form posts and the page comes back in
+/// the new theme.
 #[island]
 pub fn ThemeSwitch(initial: Theme) -> impl IntoView {
-    let action = ServerAction::<SetTheme>::new();
     let theme = RwSignal::new(initial);
-    // The pending choice shows at once.
-    Effect::new(move |_| {
-        if let Some(pending) = action.input().get() {
-            theme.set(pending.theme);
-        }
-    });
-    Effect::new(move |_| {
-        let chosen = theme.get();
-        if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("data-theme", chosen.as_str());
-        }
-    });
     let button = move |value: Theme, label: &'static str| {
+        let choose = move |event: leptos::ev::MouseEvent| {
+            event.prevent_default();
+            theme.set(value);
+            if let Some(html) = document().document_element() {
+                let _ = html.set_attribute("data-theme", value.as_str());
+            }
+            // The theme already shows; if the server cannot keep it, the next page simply
+            // renders in the previous one.
+            leptos::task::spawn_local(async move {
+                let _ = set_theme(value).await;
+            });
+        };
         view! {
-            <button type="submit" name="theme" value=value.as_str() aria-pressed=move || (theme.get() == value).to_string()>
+            <button type="submit" name="theme" value=value.as_str() aria-pressed=move || (theme.get() == value).to_string() on:click=choose>
                 {label}
             </button>
         }
     };
     view! {
-        <ActionForm action attr:class="theme-switch" attr:aria-label="Colour theme">
+        <form method="post" action=SetTheme::url() class="theme-switch" aria-label="Colour theme">
             {button(Theme::System, "Auto")}
             {button(Theme::Light, "Light")}
             {button(Theme::Dark, "Dark")}
-        </ActionForm>
+        </form>
     }
 }

@@ -2,13 +2,17 @@
 //! The sign-in and register forms are islands: hydrated, a refusal appears in place and the
 //! inputs keep what was typed. Success redirects, so the next page renders signed in.
 
+use leptos::ev::SubmitEvent;
 use leptos::form::ActionForm;
+use leptos::html::Input;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
+use crate::AppError;
 use crate::components::{FormError, encode_query_value, redirected_error};
-use crate::session::{Register, SignIn, SignOut, use_auth};
+use crate::session::{Register, SignIn, SignOut, register, sign_in, use_auth};
 
 /// The `next` query parameter: where to go once signed in.
 fn next_from_query() -> String {
@@ -37,17 +41,24 @@ pub fn SignInPage() -> impl IntoView {
 /// `error` is the refusal a form posted without JavaScript came back with.
 #[island]
 fn SignInForm(next: String, error: Option<String>) -> impl IntoView {
-    let sign_in = ServerAction::<SignIn>::new();
+    let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    let sending = Sending::new(error);
+    let going_to = next.clone();
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let (email, password, next) = (value_of(email), value_of(password), Some(going_to.clone()));
+        sending.send(sign_in(email, password, next));
+    };
     view! {
-        <ActionForm action=sign_in attr:class="auth-form" attr:aria-label="Sign in">
+        <form method="post" action=SignIn::url() class="auth-form" aria-label="Sign in" on:submit=submit>
             <input type="hidden" name="next" value=next/>
             <label for="signin-email">"Email"</label>
-            <input id="signin-email" type="email" name="email" autocomplete="email" required/>
+            <input id="signin-email" type="email" name="email" autocomplete="email" required node_ref=email/>
             <label for="signin-password">"Password"</label>
-            <input id="signin-password" type="password" name="password" autocomplete="current-password" required/>
-            <FormError action=sign_in redirected=error/>
-            <button type="submit" disabled=move || sign_in.pending().get()>"Sign in"</button>
-        </ActionForm>
+            <input id="signin-password" type="password" name="password" autocomplete="current-password" required node_ref=password/>
+            <FormError message=sending.refusal/>
+            <button type="submit" disabled=move || sending.is_pending()>"Sign in"</button>
+        </form>
     }
 }
 
@@ -70,12 +81,19 @@ pub fn RegisterPage() -> impl IntoView {
 /// `error` is the refusal a form posted without JavaScript came back with.
 #[island]
 fn RegisterForm(next: String, error: Option<String>) -> impl IntoView {
-    let register = ServerAction::<Register>::new();
+    let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    let sending = Sending::new(error);
+    let going_to = next.clone();
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let (email, password, next) = (value_of(email), value_of(password), Some(going_to.clone()));
+        sending.send(register(email, password, next));
+    };
     view! {
-        <ActionForm action=register attr:class="auth-form" attr:aria-label="Create an account">
+        <form method="post" action=Register::url() class="auth-form" aria-label="Create an account" on:submit=submit>
             <input type="hidden" name="next" value=next/>
             <label for="register-email">"Email"</label>
-            <input id="register-email" type="email" name="email" autocomplete="email" required/>
+            <input id="register-email" type="email" name="email" autocomplete="email" required node_ref=email/>
             <label for="register-password">"Password"</label>
             <input
                 id="register-password"
@@ -86,12 +104,48 @@ fn RegisterForm(next: String, error: Option<String>) -> impl IntoView {
                 maxlength="128"
                 aria-describedby="register-password-hint"
                 required
+                node_ref=password
             />
             <p id="register-password-hint" class="hint">"8 to 128 characters; common passwords are refused."</p>
-            <FormError action=register redirected=error/>
-            <button type="submit" disabled=move || register.pending().get()>"Create account"</button>
-        </ActionForm>
+            <FormError message=sending.refusal/>
+            <button type="submit" disabled=move || sending.is_pending()>"Create account"</button>
+        </form>
     }
+}
+
+/// A form an island sends to its server function: whether it is on its way, and the refusal.
+/// Success needs nothing here: these server functions answer with a redirect, which the
+/// browser follows (see `frontend`).
+#[derive(Clone, Copy)]
+struct Sending {
+    pending: RwSignal<bool>,
+    refusal: RwSignal<Option<String>>,
+}
+
+impl Sending {
+    fn new(refusal: Option<String>) -> Self {
+        Self { pending: RwSignal::new(false), refusal: RwSignal::new(refusal) }
+    }
+
+    fn send(self, call: impl Future<Output = Result<(), AppError>> + 'static) {
+        self.pending.set(true);
+        self.refusal.set(None);
+        leptos::task::spawn_local(async move {
+            if let Err(error) = call.await {
+                self.refusal.set(Some(error.to_string()));
+            }
+            self.pending.set(false);
+        });
+    }
+
+    fn is_pending(self) -> bool {
+        self.pending.get()
+    }
+}
+
+/// What the user typed into `input`.
+fn value_of(input: NodeRef<Input>) -> String {
+    input.get_untracked().map(|input| input.value()).unwrap_or_default()
 }
 
 #[component]

@@ -1,15 +1,15 @@
 //! The signed-in user's favorites, newest first, a page at a time, each with a Remove button.
 
 use api_types::{FavoriteMovie, Page};
-use leptos::form::ActionForm;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 
 use crate::AppError;
-use crate::components::favorite_toggle::SetFavorite;
+use crate::components::favorite_toggle::{SetFavorite, set_favorite};
 use crate::components::{
-    ABOVE_THE_FOLD, ErrorNotice, FormError, MovieCard, MovieGridSkeleton, Pager, redirected_error, use_page_number,
+    ABOVE_THE_FOLD, CardLink, ErrorNotice, FormError, MovieGridSkeleton, Pager, redirected_error, use_page_number,
 };
 
 pub const FAVORITES_PAGE_SIZE: u32 = 24;
@@ -49,16 +49,15 @@ pub fn FavoritesPage() -> impl IntoView {
     }
 }
 
-/// One page of favorites, an island: hydrated, Remove hides the movie at once and brings it
-/// back, with the server's message, if the server refuses. Without JavaScript each Remove is
-/// a form that comes back to this page.
+/// One page of favorites, an island: hydrated, Remove takes the movie off at once and brings
+/// it back, with the server's message, if the server refuses. Without JavaScript each Remove
+/// is a form that comes back to this page. `error` is the refusal such a form came back with.
 #[island]
 fn FavoritesGrid(movies: Vec<FavoriteMovie>, count: u64, error: Option<String>) -> impl IntoView {
-    let cards: Vec<(FavoriteMovie, ServerAction<SetFavorite>)> =
-        movies.into_iter().map(|movie| (movie, ServerAction::new())).collect();
-    let removals: Vec<ServerAction<SetFavorite>> = cards.iter().map(|(_, remove)| *remove).collect();
-    let remaining =
-        Memo::new(move |_| count.saturating_sub(removals.iter().filter(|remove| is_removed(**remove)).count() as u64));
+    let cards: Vec<(FavoriteMovie, RemovalState)> =
+        movies.into_iter().map(|movie| (movie, RemovalState::default())).collect();
+    let states: Vec<RemovalState> = cards.iter().map(|(_, state)| *state).collect();
+    let remaining = Memo::new(move |_| count.saturating_sub(states.iter().filter(|state| state.is_gone()).count() as u64));
 
     view! {
         {error.map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })}
@@ -72,34 +71,57 @@ fn FavoritesGrid(movies: Vec<FavoriteMovie>, count: u64, error: Option<String>) 
             }),
         }}
         <ul class="movie-grid" aria-label="Favorite movies" hidden=move || remaining.get() == 0>
-            {cards.into_iter().enumerate().map(|(index, (movie, remove))| view! {
-                <Show when=move || !is_removed(remove)>
-                    <FavoriteCard movie=movie.clone() eager=index < ABOVE_THE_FOLD remove/>
-                </Show>
+            {cards.into_iter().enumerate().map(|(index, (movie, state))| {
+                let eager = index < ABOVE_THE_FOLD;
+                move || (!state.is_gone()).then(|| view! { <FavoriteCard movie=movie.clone() eager state/> })
             }).collect_view()}
         </ul>
     }
 }
 
-/// Hidden as soon as Remove is pressed, for good once the server agrees.
-fn is_removed(remove: ServerAction<SetFavorite>) -> bool {
-    remove.input().get().is_some() || (remove.version().get() > 0 && matches!(remove.value().get(), Some(Ok(false))))
+/// Where one card's removal stands.
+#[derive(Clone, Copy, Default)]
+struct RemovalState {
+    /// Remove was pressed and the answer is on its way, or the server agreed.
+    gone: RwSignal<bool>,
+    /// The server's refusal of the last removal.
+    refusal: RwSignal<Option<String>>,
+}
+
+impl RemovalState {
+    fn is_gone(self) -> bool {
+        self.gone.get()
+    }
 }
 
 /// A favorite with its Remove button, and the server's refusal under it.
 #[component]
-fn FavoriteCard(movie: FavoriteMovie, eager: bool, remove: ServerAction<SetFavorite>) -> impl IntoView {
+fn FavoriteCard(movie: FavoriteMovie, eager: bool, state: RemovalState) -> impl IntoView {
     let id = movie.id;
     let label = format!("Remove {} from favorites", movie.title);
+    let remove = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        state.gone.set(true);
+        state.refusal.set(None);
+        leptos::task::spawn_local(async move {
+            if let Err(error) = set_favorite(id, false).await {
+                state.refusal.set(Some(error.to_string()));
+                state.gone.set(false);
+            }
+        });
+    };
     view! {
-        <MovieCard movie eager>
-            <ActionForm action=remove>
-                <input type="hidden" name="tmdb_id" value=id/>
-                <input type="hidden" name="favorite" value="false"/>
-                <button type="submit" class="link-button" aria-label=label>"Remove"</button>
-            </ActionForm>
-            <FormError action=remove redirected=None/>
-        </MovieCard>
+        <li class="movie-card" data-testid="movie-card">
+            <CardLink movie=movie.into() eager/>
+            <div class="movie-card-extra">
+                <form method="post" action=SetFavorite::url() on:submit=remove>
+                    <input type="hidden" name="tmdb_id" value=id/>
+                    <input type="hidden" name="favorite" value="false"/>
+                    <button type="submit" class="link-button" aria-label=label>"Remove"</button>
+                </form>
+                <FormError message=state.refusal/>
+            </div>
+        </li>
     }
 }
 
