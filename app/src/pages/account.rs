@@ -43,12 +43,7 @@ pub fn SignInPage() -> impl IntoView {
 fn SignInForm(next: String, error: Option<String>) -> impl IntoView {
     let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
     let sending = Sending::new(error);
-    let going_to = next.clone();
-    let submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let (email, password, next) = (value_of(email), value_of(password), Some(going_to.clone()));
-        sending.send(sign_in(email, password, next));
-    };
+    let submit = sending.credentials_handler(email, password, next.clone(), sign_in);
     view! {
         <form method="post" action=SignIn::url() class="auth-form" aria-label="Sign in" on:submit=submit>
             <input type="hidden" name="next" value=next/>
@@ -83,12 +78,7 @@ pub fn RegisterPage() -> impl IntoView {
 fn RegisterForm(next: String, error: Option<String>) -> impl IntoView {
     let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
     let sending = Sending::new(error);
-    let going_to = next.clone();
-    let submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        let (email, password, next) = (value_of(email), value_of(password), Some(going_to.clone()));
-        sending.send(register(email, password, next));
-    };
+    let submit = sending.credentials_handler(email, password, next.clone(), register);
     view! {
         <form method="post" action=Register::url() class="auth-form" aria-label="Create an account" on:submit=submit>
             <input type="hidden" name="next" value=next/>
@@ -140,6 +130,25 @@ impl Sending {
 
     fn is_pending(self) -> bool {
         self.pending.get()
+    }
+
+    /// The submit handler of a form that sends the typed email and password, and `next`, to
+    /// `call` (signing in or registering).
+    fn credentials_handler<Call, Answer>(
+        self,
+        email: NodeRef<Input>,
+        password: NodeRef<Input>,
+        next: String,
+        call: Call,
+    ) -> impl Fn(SubmitEvent) + 'static
+    where
+        Call: Fn(String, String, Option<String>) -> Answer + 'static,
+        Answer: Future<Output = Result<(), AppError>> + 'static,
+    {
+        move |event| {
+            event.prevent_default();
+            self.send(call(value_of(email), value_of(password), Some(next.clone())));
+        }
     }
 }
 
