@@ -25,8 +25,8 @@ pub use error::AppError;
 
 use crate::components::{Theme, ThemeSwitch};
 use crate::pages::account::SignOutButton;
-use crate::session::{Auth, get_catalog_is_emulated};
 use crate::pages::{account, discover, favorites, for_you, home, movie, not_found, search};
+use crate::session::{Auth, get_catalog_is_emulated};
 
 /// The name of the CSS, JS and WASM files under `/pkg/` (set in `.cargo/config.toml`, equal to
 /// the `name` in the workspace's cargo-leptos metadata).

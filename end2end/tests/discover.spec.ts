@@ -19,6 +19,8 @@ for (const javaScript of [true, false]) {
       await page.getByLabel("To year").fill("1999");
       await page.getByLabel("Minimum rating").fill("7");
       await page.getByLabel("Sort by").selectOption({ label: "Highest rated" });
+      // Hydrated, the results update in place: a full page load would drop this marker.
+      if (javaScript) await page.evaluate(() => ((window as unknown as { stayedOnPage: boolean }).stayedOnPage = true));
       await page.getByRole("button", { name: "Show movies" }).click();
 
       await expect(page).toHaveURL(/genre=878/);
@@ -33,6 +35,7 @@ for (const javaScript of [true, false]) {
         expect(Number(year)).toBeGreaterThanOrEqual(1990);
         expect(Number(year)).toBeLessThanOrEqual(1999);
       }
+      if (javaScript) expect(await page.evaluate(() => (window as unknown as { stayedOnPage?: boolean }).stayedOnPage)).toBe(true);
       // Reloading the address gives the same discovery, with the form filled in.
       await page.reload();
       await expect(page.getByLabel("From year")).toHaveValue("1990");
@@ -49,6 +52,23 @@ for (const javaScript of [true, false]) {
     });
   });
 }
+
+test("hydrated, a refused discovery is explained in place and the inputs are kept", async ({ page }) => {
+  await page.goto("/discover");
+  await waitForHydration(page);
+  await page.getByLabel("From year").fill("2005");
+  await page.getByLabel("To year").fill("1990");
+  await page.getByRole("button", { name: "Show movies" }).click();
+  await expect(page.getByRole("alert")).toContainText("year_to");
+  await expect(page).toHaveURL(/year_from=2005&year_to=1990/);
+  await expect(page.getByLabel("From year")).toHaveValue("2005");
+  await expect(page.getByLabel("To year")).toHaveValue("1990");
+
+  // Back to the unfiltered discovery: the inputs follow the address.
+  await page.goBack();
+  await expect(page.getByLabel("From year")).toHaveValue("");
+  await expect(page.getByRole("list", { name: "Discovered movies" }).getByTestId("movie-card").first()).toBeVisible();
+});
 
 test("search follows the typing once hydrated, without pressing Search", async ({ page }) => {
   await page.goto("/search");

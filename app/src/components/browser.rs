@@ -106,6 +106,11 @@ impl<T: Clone + Send + Sync + 'static> Latest<T> {
         self.value.get()
     }
 
+    /// Reads the value without subscribing to it (in event handlers).
+    pub fn with_untracked<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+        self.value.with_untracked(read)
+    }
+
     pub fn is_pending(&self) -> bool {
         self.pending.get()
     }

@@ -1,9 +1,12 @@
-use api_types::{FavoriteMovie, MovieSummary, Recommendation};
+use api_types::{FavoriteMovie, MovieSummary, Page, Recommendation};
 use leptos::either::Either;
 use leptos::prelude::*;
 
-/// What a card shows, from any of the lists the app has (catalog, favorites, "For you").
-#[derive(Debug, Clone, PartialEq)]
+/// What a card shows, from any of the lists the app has (catalog, favorites, "For you"). The
+/// UI's list server functions answer with these rather than full `MovieSummary`s: the islands
+/// decode them (as props, and when they load a list), and the overview, genres and backdrop of
+/// twenty movies would only weigh down the page and the WASM.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CardMovie {
     pub id: u64,
     pub title: String,
@@ -34,6 +37,18 @@ impl From<FavoriteMovie> for CardMovie {
 impl From<Recommendation> for CardMovie {
     fn from(recommendation: Recommendation) -> Self {
         recommendation.movie.into()
+    }
+}
+
+/// A page of catalog movies, as cards.
+pub fn cards(page: Page<MovieSummary>) -> Page<CardMovie> {
+    Page {
+        count: page.count,
+        next: page.next,
+        previous: page.previous,
+        page: page.page,
+        total_pages: page.total_pages,
+        results: page.results.into_iter().map(CardMovie::from).collect(),
     }
 }
 
@@ -106,7 +121,7 @@ pub const ABOVE_THE_FOLD: usize = 6;
 /// A responsive grid of cards; the first `eager` posters load at once, the rest when near.
 #[component]
 pub fn MovieGrid(
-    movies: Vec<MovieSummary>,
+    movies: Vec<CardMovie>,
     #[prop(into)] label: String,
     #[prop(default = ABOVE_THE_FOLD)] eager: usize,
 ) -> impl IntoView {

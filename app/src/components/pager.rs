@@ -34,7 +34,9 @@ pub fn Pager(page: u32, total_pages: u32, href: impl Fn(u32) -> String + 'static
 /// A form's error, announced to screen readers.
 #[component]
 pub fn FormError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
-    move || message.get().map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })
+    move || {
+        message.get().map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })
+    }
 }
 
 /// The refusal of server function `S` that a form posted without JavaScript was redirected back

@@ -5,7 +5,8 @@ use leptos_router::hooks::use_location;
 /// works without JavaScript too.
 #[component]
 pub fn ErrorNotice(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    let messages: Vec<String> = errors.with_untracked(|errors| errors.iter().map(|(_, error)| error.to_string()).collect());
+    let messages: Vec<String> =
+        errors.with_untracked(|errors| errors.iter().map(|(_, error)| error.to_string()).collect());
     let location = use_location();
     let search = location.search.get_untracked();
     let search = search.trim_start_matches('?');

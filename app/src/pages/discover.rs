@@ -1,16 +1,20 @@
 //! Discover: filter the catalog by genre, years and rating, in any order. Every filter lives in
 //! the URL (a plain GET form), so a discovery can be bookmarked, shared and used without
-//! JavaScript.
+//! JavaScript; hydrated, the results update in place.
 
-use api_types::{DiscoverFilter, DiscoverSort, Genre, MovieSummary, Page};
+use api_types::{DiscoverFilter, DiscoverSort, Genre, Page};
+use leptos::either::EitherOf3;
+use leptos::html::{Input, Select};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::{Meta, Title};
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
-use crate::components::{ErrorNotice, MovieGrid, MovieGridSkeleton, Pager, query_string, use_page_number};
+use crate::components::{
+    CardMovie, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, location_search, query_param,
+    query_string, use_page_number,
+};
 
 /// Every genre, for the filter's choices.
 #[server(input = GetUrl)]
@@ -21,10 +25,10 @@ pub async fn list_genres() -> Result<Vec<Genre>, AppError> {
 
 /// One page of movies matching the filters.
 #[server(input = GetUrl)]
-pub async fn discover_movies(filters: DiscoverForm, page: u32) -> Result<Page<MovieSummary>, AppError> {
+pub async fn discover_movies(filters: DiscoverForm, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
     let filter = filters.to_filter()?;
-    Ok(services.catalog.discover(&filter, page, &Default::default()).await?)
+    Ok(crate::components::cards(services.catalog.discover(&filter, page, &Default::default()).await?))
 }
 
 /// The form's fields, exactly as typed (strings), so nothing typed is lost when it is wrong:
@@ -39,8 +43,9 @@ pub struct DiscoverForm {
 }
 
 impl DiscoverForm {
-    fn from_query(query: &leptos_router::params::ParamsMap) -> Self {
-        let field = |name: &str| query.get(name).unwrap_or_default().trim().to_owned();
+    /// The form from an address's query, given a way to read one of its fields.
+    fn from_fields(value: impl Fn(&str) -> Option<String>) -> Self {
+        let field = |name: &str| value(name).unwrap_or_default().trim().to_owned();
         Self {
             genre: field("genre"),
             year_from: field("year_from"),
@@ -48,6 +53,12 @@ impl DiscoverForm {
             min_rating: field("min_rating"),
             sort: field("sort"),
         }
+    }
+
+    /// This discovery's address, at `page`.
+    fn address(&self, page: u32) -> String {
+        let query = self.to_query(page);
+        if query.is_empty() { "/discover".to_owned() } else { format!("/discover?{query}") }
     }
 
     fn to_query(&self, page: u32) -> String {
@@ -98,91 +109,143 @@ fn sort_label(sort: DiscoverSort) -> &'static str {
 
 #[component]
 pub fn DiscoverPage() -> impl IntoView {
-    let form = use_query_map().with_untracked(DiscoverForm::from_query);
+    let form = use_query_map().with_untracked(|query| DiscoverForm::from_fields(|name| query.get(name)));
     let page = use_page_number().get_untracked();
-    // The form's values as typed, each moved into the part of the view that shows it.
-    let (chosen_genre, chosen_sort, year_from, year_to, min_rating) =
-        (form.genre.clone(), form.sort.clone(), form.year_from.clone(), form.year_to.clone(), form.min_rating.clone());
     let genres = Resource::new(|| (), |_| list_genres());
-    let results = Resource::new({
-        let form = form.clone();
-        move || (form.clone(), page)
-    }, |(form, page)| discover_movies(form, page));
+    let results = Resource::new(
+        {
+            let form = form.clone();
+            move || (form.clone(), page)
+        },
+        |(form, page)| discover_movies(form, page),
+    );
 
     view! {
         <Title text="Discover"/>
         <Meta name="description" content="Discover movies by genre, years and rating, sorted your way."/>
         <section class="discover">
             <h1>"Discover movies"</h1>
-            <Form method="GET" action="/discover" attr:class="filters" attr:aria-label="Filters">
-                <div class="field">
-                    <label for="discover-genre">"Genre"</label>
-                    <Suspense fallback=|| view! {
-                        <select id="discover-genre" name="genre"><option value="">"Any genre"</option></select>
-                    }>
-                        {let chosen = chosen_genre;
-                        move || Suspend::new({
-                            let chosen = chosen.clone();
-                            async move {
-                            // Without genres the filter still offers "Any genre"; the failure itself
-                            // shows in the results below, which need the same catalog.
-                            let genres = genres.await.unwrap_or_default();
-                            view! {
-                                <select id="discover-genre" name="genre">
-                                    <option value="" selected=chosen.is_empty()>"Any genre"</option>
-                                    {genres.into_iter().map(|genre| {
-                                        let value = genre.id.to_string();
-                                        let selected = chosen == value || chosen.eq_ignore_ascii_case(&genre.name);
-                                        view! { <option value=value selected=selected>{genre.name}</option> }
-                                    }).collect_view()}
-                                </select>
-                            }
-                        }})}
-                    </Suspense>
-                </div>
-                <div class="field">
-                    <label for="discover-from">"From year"</label>
-                    <input id="discover-from" name="year_from" type="number" inputmode="numeric" min="1874" max="2100" value=year_from/>
-                </div>
-                <div class="field">
-                    <label for="discover-to">"To year"</label>
-                    <input id="discover-to" name="year_to" type="number" inputmode="numeric" min="1874" max="2100" value=year_to/>
-                </div>
-                <div class="field">
-                    <label for="discover-rating">"Minimum rating"</label>
-                    <input id="discover-rating" name="min_rating" type="number" inputmode="decimal" min="0" max="10" step="0.5" value=min_rating/>
-                </div>
-                <div class="field">
-                    <label for="discover-sort">"Sort by"</label>
-                    <select id="discover-sort" name="sort">
-                        {DiscoverSort::ALL.into_iter().map(|sort| {
-                            let selected = chosen_sort == sort.as_str() || (chosen_sort.is_empty() && sort == DiscoverSort::default());
-                            view! { <option value=sort.as_str() selected=selected>{sort_label(sort)}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <button type="submit">"Show movies"</button>
-            </Form>
             <Suspense fallback=|| view! { <MovieGridSkeleton/> }>
-                <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors/> }>
-                    {let filters = form;
-                    move || Suspend::new({
-                        let filters = filters.clone();
-                        async move {
-                        results.await.map(|list| {
-                            if list.results.is_empty() {
-                                return view! { <p role="status">"No movies match these filters. Try widening them."</p> }.into_any();
-                            }
-                            view! {
-                                <p class="muted" role="status">{format!("{} movies", list.count)}</p>
-                                <MovieGrid movies=list.results label="Discovered movies"/>
-                                <Pager page=list.page total_pages=list.total_pages href=move |page| format!("/discover?{}", filters.to_query(page))/>
-                            }.into_any()
-                        })
-                    }})}
-                </ErrorBoundary>
+                {move || Suspend::new({
+                    let form = form.clone();
+                    async move {
+                        // Without genres the filter still offers "Any genre"; the failure itself
+                        // shows in the results, which need the same catalog.
+                        let genres = genres.await.unwrap_or_default();
+                        let first = results.await;
+                        view! { <DiscoverPanel form genres first/> }
+                    }
+                })}
             </Suspense>
         </section>
+    }
+}
+
+/// What the results show: the filters they answer, and the answer.
+type Discovered = (DiscoverForm, Result<Page<CardMovie>, AppError>);
+
+/// The filters and their results, an island. Hydrated, "Show movies" updates the results in
+/// place and the address follows (Back and Forward too); without JavaScript it is a plain GET
+/// form. Either way the inputs keep what was typed when the server refuses it.
+#[island]
+fn DiscoverPanel(form: DiscoverForm, genres: Vec<Genre>, first: Result<Page<CardMovie>, AppError>) -> impl IntoView {
+    let found: Latest<Discovered> = Latest::new((form.clone(), first));
+    let genre = NodeRef::<Select>::new();
+    let sort = NodeRef::<Select>::new();
+    let (year_from, year_to, min_rating) = (NodeRef::<Input>::new(), NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    let typed = move || DiscoverForm {
+        genre: genre.get_untracked().map(|select| select.value()).unwrap_or_default(),
+        year_from: year_from.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
+        year_to: year_to.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
+        min_rating: min_rating.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
+        sort: sort.get_untracked().map(|select| select.value()).unwrap_or_default(),
+    };
+    let discover = move |form: DiscoverForm, history: History| {
+        history.apply(&form.address(1));
+        found.load(async move {
+            let answer = discover_movies(form.clone(), 1).await;
+            (form, answer)
+        });
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        discover(typed(), History::Push);
+    };
+    // Back and forward through the discoveries made here: the inputs follow the address.
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        let search = location_search();
+        let form = DiscoverForm::from_fields(|name| query_param(&search, name));
+        if found.with_untracked(|(shown, _)| *shown == form) {
+            return;
+        }
+        for (input, value) in [(year_from, &form.year_from), (year_to, &form.year_to), (min_rating, &form.min_rating)] {
+            if let Some(input) = input.get_untracked() {
+                input.set_value(value);
+            }
+        }
+        for (select, value) in [(genre, &form.genre), (sort, &form.sort)] {
+            if let Some(select) = select.get_untracked() {
+                select.set_value(value);
+            }
+        }
+        discover(form, History::Keep);
+    });
+
+    let chosen_sort = form.sort.clone();
+    view! {
+        <form method="GET" action="/discover" class="filters" aria-label="Filters" on:submit=submit>
+            <div class="field">
+                <label for="discover-genre">"Genre"</label>
+                <select id="discover-genre" name="genre" node_ref=genre>
+                    <option value="" selected=form.genre.is_empty()>"Any genre"</option>
+                    {genres.into_iter().map(|option| {
+                        let value = option.id.to_string();
+                        let selected = form.genre == value || form.genre.eq_ignore_ascii_case(&option.name);
+                        view! { <option value=value selected=selected>{option.name}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="discover-from">"From year"</label>
+                <input id="discover-from" name="year_from" type="number" inputmode="numeric" min="1874" max="2100" value=form.year_from node_ref=year_from/>
+            </div>
+            <div class="field">
+                <label for="discover-to">"To year"</label>
+                <input id="discover-to" name="year_to" type="number" inputmode="numeric" min="1874" max="2100" value=form.year_to node_ref=year_to/>
+            </div>
+            <div class="field">
+                <label for="discover-rating">"Minimum rating"</label>
+                <input id="discover-rating" name="min_rating" type="number" inputmode="decimal" min="0" max="10" step="0.5" value=form.min_rating node_ref=min_rating/>
+            </div>
+            <div class="field">
+                <label for="discover-sort">"Sort by"</label>
+                <select id="discover-sort" name="sort" node_ref=sort>
+                    {DiscoverSort::ALL.into_iter().map(|option| {
+                        let selected = chosen_sort == option.as_str() || (chosen_sort.is_empty() && option == DiscoverSort::default());
+                        view! { <option value=option.as_str() selected=selected>{sort_label(option)}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit">"Show movies"</button>
+        </form>
+        <div class="results" aria-busy=move || found.is_pending().then_some("true")>
+            {move || {
+                let (filters, answer) = found.get();
+                match answer {
+                    Err(error) => EitherOf3::A(view! {
+                        <ErrorText message=error.to_string() retry=Callback::new(move |_| discover(filters.clone(), History::Keep))/>
+                    }),
+                    Ok(list) if list.results.is_empty() => EitherOf3::B(view! {
+                        <p role="status">"No movies match these filters. Try widening them."</p>
+                    }),
+                    Ok(list) => EitherOf3::C(view! {
+                        <p class="muted" role="status">{format!("{} movies", list.count)}</p>
+                        <MovieGrid movies=list.results label="Discovered movies"/>
+                        <Pager page=list.page total_pages=list.total_pages href=move |page| filters.address(page)/>
+                    }),
+                }
+            }}
+        </div>
     }
 }
 
@@ -204,6 +267,7 @@ mod tests {
         assert_eq!(filter.sort, DiscoverSort::Rating);
         let bad = DiscoverForm { min_rating: "lots".into(), ..Default::default() };
         assert_eq!(bad.to_filter(), Err(AppError::InvalidInput("Minimum rating must be a number".into())));
-        assert_eq!(form.to_query(2), "genre=Drama&year_from=1990&sort=rating&page=2");
+        assert_eq!(form.address(2), "/discover?genre=Drama&year_from=1990&sort=rating&page=2");
+        assert_eq!(DiscoverForm::default().address(1), "/discover");
     }
 }

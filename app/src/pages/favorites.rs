@@ -56,12 +56,15 @@ pub fn FavoritesPage() -> impl IntoView {
 fn FavoritesGrid(movies: Vec<FavoriteMovie>, count: u64, error: Option<String>) -> impl IntoView {
     let cards: Vec<(FavoriteMovie, RemovalState)> =
         movies.into_iter().map(|movie| (movie, RemovalState::default())).collect();
-    let states: Vec<RemovalState> = cards.iter().map(|(_, state)| *state).collect();
-    let remaining = Memo::new(move |_| count.saturating_sub(states.iter().filter(|state| state.is_gone()).count() as u64));
+    let states = StoredValue::new(cards.iter().map(|(_, state)| *state).collect::<Vec<_>>());
+    let remaining = move || {
+        let gone = states.with_value(|states| states.iter().filter(|state| state.is_gone()).count());
+        count.saturating_sub(gone as u64)
+    };
 
     view! {
         {error.map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })}
-        {move || match remaining.get() {
+        {move || match remaining() {
             0 => Either::Left(view! {
                 <p role="status">"No favorites yet. Open a movie and press "<strong>"Add to favorites"</strong>"."</p>
                 <p><a href="/">"Browse trending movies"</a></p>
@@ -70,7 +73,7 @@ fn FavoritesGrid(movies: Vec<FavoriteMovie>, count: u64, error: Option<String>) 
                 <p class="muted" role="status">{if count == 1 { "1 movie".to_owned() } else { format!("{count} movies") }}</p>
             }),
         }}
-        <ul class="movie-grid" aria-label="Favorite movies" hidden=move || remaining.get() == 0>
+        <ul class="movie-grid" aria-label="Favorite movies" hidden=move || remaining() == 0>
             {cards.into_iter().enumerate().map(|(index, (movie, state))| {
                 let eager = index < ABOVE_THE_FOLD;
                 move || (!state.is_gone()).then(|| view! { <FavoriteCard movie=movie.clone() eager state/> })

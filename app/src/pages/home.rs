@@ -1,7 +1,7 @@
 //! Home: today's (or this week's) trending movies, then rows of popular, top rated and
 //! upcoming ones.
 
-use api_types::{MovieSummary, Page, TrendingWindow};
+use api_types::{Page, TrendingWindow};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::components::{
-    ErrorNotice, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, is_plain_click, location_search, query_param,
+    CardMovie, ErrorNotice, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, is_plain_click, location_search,
+    query_param,
 };
 
 /// How many movies each row under trending shows.
@@ -19,9 +20,9 @@ const ROW_LENGTH: usize = 12;
 
 /// One page of trending movies, from the catalog service.
 #[server(input = GetUrl)]
-pub async fn list_trending(window: TrendingWindow, page: u32) -> Result<Page<MovieSummary>, AppError> {
+pub async fn list_trending(window: TrendingWindow, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
-    Ok(services.catalog.trending(window, page, &Default::default()).await?)
+    Ok(crate::components::cards(services.catalog.trending(window, page, &Default::default()).await?))
 }
 
 /// The curated lists shown as rows on the home page.
@@ -53,7 +54,7 @@ impl HomeRow {
 
 /// The first page of one of the home page's rows.
 #[server(input = GetUrl)]
-pub async fn list_home_row(row: HomeRow) -> Result<Page<MovieSummary>, AppError> {
+pub async fn list_home_row(row: HomeRow) -> Result<Page<CardMovie>, AppError> {
     use services::tmdb::MovieList;
     let services = crate::server::services()?;
     let list = match row {
@@ -61,13 +62,13 @@ pub async fn list_home_row(row: HomeRow) -> Result<Page<MovieSummary>, AppError>
         HomeRow::TopRated => MovieList::TopRated,
         HomeRow::Upcoming => MovieList::Upcoming,
     };
-    Ok(services.catalog.list(list, 1, &Default::default()).await?)
+    Ok(crate::components::cards(services.catalog.list(list, 1, &Default::default()).await?))
 }
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let window = use_query_map()
-        .with_untracked(|q| q.get("window").and_then(|w| w.parse().ok()).unwrap_or(TrendingWindow::Day));
+    let window =
+        use_query_map().with_untracked(|q| q.get("window").and_then(|w| w.parse().ok()).unwrap_or(TrendingWindow::Day));
     let trending = Resource::new(move || window, |window| list_trending(window, 1));
 
     view! {
@@ -89,7 +90,7 @@ pub fn HomePage() -> impl IntoView {
 /// other list in place and keeps the address in step (back and forward too); without
 /// JavaScript its links load the page for that period.
 #[island]
-fn TrendingSection(window: TrendingWindow, first: Result<Page<MovieSummary>, AppError>) -> impl IntoView {
+fn TrendingSection(window: TrendingWindow, first: Result<Page<CardMovie>, AppError>) -> impl IntoView {
     let shown = RwSignal::new(window);
     let list = Latest::new(first);
     let fetch = move |window: TrendingWindow| list.load(list_trending(window, 1));
@@ -156,7 +157,7 @@ fn MovieRow(row: HomeRow) -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors/> }>
                     {move || Suspend::new(async move {
                         movies.await.map(|page| {
-                            let first: Vec<MovieSummary> = page.results.into_iter().take(ROW_LENGTH).collect();
+                            let first: Vec<CardMovie> = page.results.into_iter().take(ROW_LENGTH).collect();
                             view! { <MovieGrid movies=first label=row.heading() eager=0/> }
                         })
                     })}

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
-use crate::components::{ErrorNotice, FavoriteToggle, MovieGrid};
+use crate::components::{CardMovie, ErrorNotice, FavoriteToggle, MovieGrid};
 
 /// Everything the movie page shows, in one call to the catalog service.
 #[server(input = GetUrl)]
@@ -127,13 +127,13 @@ fn MovieDetailsView(details: MovieDetails) -> impl IntoView {
             {(!details.recommendations.is_empty()).then(|| view! {
                 <section aria-labelledby="recommended-heading">
                     <h2 id="recommended-heading">"If you like this"</h2>
-                    <MovieGrid movies=details.recommendations.iter().take(12).cloned().collect() label="Recommended movies" eager=0/>
+                    <MovieGrid movies=details.recommendations.iter().take(12).cloned().map(CardMovie::from).collect() label="Recommended movies" eager=0/>
                 </section>
             })}
             {(!details.similar.is_empty()).then(|| view! {
                 <section aria-labelledby="similar-heading">
                     <h2 id="similar-heading">"Similar movies"</h2>
-                    <MovieGrid movies=details.similar.iter().take(12).cloned().collect() label="Similar movies" eager=0/>
+                    <MovieGrid movies=details.similar.iter().take(12).cloned().map(CardMovie::from).collect() label="Similar movies" eager=0/>
                 </section>
             })}
         </article>

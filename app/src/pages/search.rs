@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use api_types::{MovieSummary, Page};
+use api_types::Page;
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
 use crate::components::{
-    ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, encode_query_value, location_search,
+    CardMovie, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, encode_query_value, location_search,
     query_param, use_page_number,
 };
 
@@ -22,9 +22,9 @@ const TYPING_PAUSE: Duration = Duration::from_millis(300);
 
 /// One page of titles matching `query`.
 #[server(input = GetUrl)]
-pub async fn search_movies(query: String, page: u32) -> Result<Page<MovieSummary>, AppError> {
+pub async fn search_movies(query: String, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
-    Ok(services.catalog.search(&query, None, page, &Default::default()).await?)
+    Ok(crate::components::cards(services.catalog.search(&query, None, page, &Default::default()).await?))
 }
 
 #[component]
@@ -62,18 +62,19 @@ fn page_title(query: &str) -> String {
 }
 
 /// What the results show: the query they answer, and the answer (none for an empty query).
-type Found = (String, Result<Option<Page<MovieSummary>>, AppError>);
+type Found = (String, Result<Option<Page<CardMovie>>, AppError>);
 
 /// The search box and its results, an island. Hydrated, results follow the typing after a
 /// pause, and Search updates them in place; the address and the tab's title follow. Without
 /// JavaScript it is a plain GET form.
 #[island]
-fn SearchPanel(query: String, first: Result<Option<Page<MovieSummary>>, AppError>) -> impl IntoView {
+fn SearchPanel(query: String, first: Result<Option<Page<CardMovie>>, AppError>) -> impl IntoView {
     let found: Latest<Found> = Latest::new((query.clone(), first));
     let input = NodeRef::<leptos::html::Input>::new();
     let search = move |typed: String, history: History| {
         let query = typed.trim().to_owned();
-        let url = if query.is_empty() { "/search".to_owned() } else { format!("/search?q={}", encode_query_value(&query)) };
+        let url =
+            if query.is_empty() { "/search".to_owned() } else { format!("/search?q={}", encode_query_value(&query)) };
         history.apply(&url);
         document().set_title(&crate::full_title(page_title(&query)));
         if query.is_empty() {
@@ -106,6 +107,10 @@ fn SearchPanel(query: String, first: Result<Option<Page<MovieSummary>>, AppError
     // Back and forward through the searches made here.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         let query = query_param(&location_search(), "q").unwrap_or_default();
+        // Only the address's hash changed (the skip link): nothing to search again.
+        if found.with_untracked(|(shown, _)| shown == query.trim()) {
+            return;
+        }
         if let Some(input) = input.get() {
             input.set_value(&query);
         }
