@@ -5,9 +5,9 @@
 //! works without JavaScript; links and forms are plain HTML and load the next page. Only the
 //! controls that change the page in place are `#[island]`s, and only they compile to WASM:
 //! the theme switch, the trending period, search as you type, the discover filters, the
-//! favorite button, removing a favorite, and the sign-in and register forms. An island gets what it starts from as props,
-//! which the server serializes next to its HTML. Everything else is a `#[component]` that
-//! never reaches the browser, which keeps the bundle small.
+//! favorite button, removing a favorite, and the sign-in and register forms. An island gets
+//! what it starts from as props, which the server serializes next to its HTML. Everything else
+//! is a `#[component]` that never reaches the browser, which keeps the bundle small.
 
 pub mod components;
 pub mod error;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use leptos::prelude::{document, set_timeout, window};
 
-// The islands are exported from `app` (one `#[wasm_bindgen] function each); Leptos' island
+// The islands are exported from `app` (one `#[wasm_bindgen]` function each); Leptos' island
 // script finds them by name in this module once `hydrate` has returned.
 #[allow(unused_imports)]
 use app::*;

@@ -39,23 +39,22 @@ pub fn is_plain_click(event: &MouseEvent) -> bool {
     event.button() == 0 && !(event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key())
 }
 
-/// The address's query string (`?a=b`), in the browser; empty on the server.
-pub fn location_search() -> String {
-    #[cfg(feature = "hydrate")]
-    return leptos::prelude::window().location().search().unwrap_or_default();
-    #[cfg(not(feature = "hydrate"))]
-    String::new()
-}
-
-/// One value of a query string, decoded; in the browser only (the server reads the router's).
-pub fn query_param(search: &str, name: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    return leptos::web_sys::UrlSearchParams::new_with_str(search).ok()?.get(name);
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (search, name);
-        None
-    }
+/// Calls `follow` whenever Back or Forward changes the address, with a way to read the new
+/// address's query parameters (decoded). Islands use it to show what the address says.
+pub fn on_back_or_forward(follow: impl Fn(&dyn Fn(&str) -> Option<String>) + 'static) {
+    // Never called on the server: listeners are only added in the browser.
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        #[cfg(feature = "hydrate")]
+        let params = window()
+            .location()
+            .search()
+            .ok()
+            .and_then(|search| leptos::web_sys::UrlSearchParams::new_with_str(&search).ok());
+        #[cfg(feature = "hydrate")]
+        follow(&|name| params.as_ref()?.get(name));
+        #[cfg(not(feature = "hydrate"))]
+        follow(&|_| None);
+    });
 }
 
 /// A value an island loads in the background, keeping only the answer to the latest request:

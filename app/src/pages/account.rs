@@ -10,7 +10,6 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
-use crate::AppError;
 use crate::components::{FormError, encode_query_value, redirected_error};
 use crate::session::{Register, SignIn, SignOut, register, sign_in, use_auth};
 
@@ -32,28 +31,9 @@ pub fn SignInPage() -> impl IntoView {
         <Meta name="description" content="Sign in to keep favorites and get recommendations made for you."/>
         <section class="auth">
             <h1>"Sign in"</h1>
-            <SignInForm next=next.clone() error/>
+            <CredentialsForm purpose=Purpose::SignIn next=next.clone() error/>
             <p>"New here? "<a href=with_next("/register", &next)>"Create an account"</a></p>
         </section>
-    }
-}
-
-/// `error` is the refusal a form posted without JavaScript came back with.
-#[island]
-fn SignInForm(next: String, error: Option<String>) -> impl IntoView {
-    let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
-    let sending = Sending::new(error);
-    let submit = sending.credentials_handler(email, password, next.clone(), sign_in);
-    view! {
-        <form method="post" action=SignIn::url() class="auth-form" aria-label="Sign in" on:submit=submit>
-            <input type="hidden" name="next" value=next/>
-            <label for="signin-email">"Email"</label>
-            <input id="signin-email" type="email" name="email" autocomplete="email" required node_ref=email/>
-            <label for="signin-password">"Password"</label>
-            <input id="signin-password" type="password" name="password" autocomplete="current-password" required node_ref=password/>
-            <FormError message=sending.refusal/>
-            <button type="submit" disabled=move || sending.is_pending()>"Sign in"</button>
-        </form>
     }
 }
 
@@ -67,94 +47,76 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="auth">
             <h1>"Create an account"</h1>
             <p class="muted">"Keep favorites and get recommendations made for you."</p>
-            <RegisterForm next=next.clone() error/>
+            <CredentialsForm purpose=Purpose::Register next=next.clone() error/>
             <p>"Already have an account? "<a href=with_next("/signin", &next)>"Sign in"</a></p>
         </section>
     }
 }
 
-/// `error` is the refusal a form posted without JavaScript came back with.
+/// What a credentials form is for; it decides the server function, the labels and the
+/// password rules the browser checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+enum Purpose {
+    SignIn,
+    Register,
+}
+
+/// The email and password form of the sign-in and register pages, an island: hydrated, a
+/// refusal appears in place and the inputs keep what was typed; success follows the server's
+/// redirect (see `frontend`). `error` is the refusal a form posted without JavaScript came
+/// back with.
 #[island]
-fn RegisterForm(next: String, error: Option<String>) -> impl IntoView {
+fn CredentialsForm(purpose: Purpose, next: String, error: Option<String>) -> impl IntoView {
     let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
-    let sending = Sending::new(error);
-    let submit = sending.credentials_handler(email, password, next.clone(), register);
+    let (pending, refusal) = (RwSignal::new(false), RwSignal::new(error));
+    let going_to = next.clone();
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let typed = |input: NodeRef<Input>| input.get_untracked().map(|input| input.value()).unwrap_or_default();
+        let (email, password, next) = (typed(email), typed(password), Some(going_to.clone()));
+        pending.set(true);
+        refusal.set(None);
+        leptos::task::spawn_local(async move {
+            let answer = match purpose {
+                Purpose::SignIn => sign_in(email, password, next).await,
+                Purpose::Register => register(email, password, next).await,
+            };
+            if let Err(error) = answer {
+                refusal.set(Some(error.to_string()));
+            }
+            pending.set(false);
+        });
+    };
+    let registering = purpose == Purpose::Register;
+    let (id, action, label, button) = match purpose {
+        Purpose::SignIn => ("signin", SignIn::url(), "Sign in", "Sign in"),
+        Purpose::Register => ("register", Register::url(), "Create an account", "Create account"),
+    };
+    let hint_id = format!("{id}-password-hint");
     view! {
-        <form method="post" action=Register::url() class="auth-form" aria-label="Create an account" on:submit=submit>
+        <form method="post" action=action class="auth-form" aria-label=label on:submit=submit>
             <input type="hidden" name="next" value=next/>
-            <label for="register-email">"Email"</label>
-            <input id="register-email" type="email" name="email" autocomplete="email" required node_ref=email/>
-            <label for="register-password">"Password"</label>
+            <label for=format!("{id}-email")>"Email"</label>
+            <input id=format!("{id}-email") type="email" name="email" autocomplete="email" required node_ref=email/>
+            <label for=format!("{id}-password")>"Password"</label>
             <input
-                id="register-password"
+                id=format!("{id}-password")
                 type="password"
                 name="password"
-                autocomplete="new-password"
-                minlength="8"
-                maxlength="128"
-                aria-describedby="register-password-hint"
+                autocomplete=if registering { "new-password" } else { "current-password" }
+                minlength=registering.then_some("8")
+                maxlength=registering.then_some("128")
+                aria-describedby=registering.then(|| hint_id.clone())
                 required
                 node_ref=password
             />
-            <p id="register-password-hint" class="hint">"8 to 128 characters; common passwords are refused."</p>
-            <FormError message=sending.refusal/>
-            <button type="submit" disabled=move || sending.is_pending()>"Create account"</button>
+            {registering.then(|| view! {
+                <p id=hint_id class="hint">"8 to 128 characters; common passwords are refused."</p>
+            })}
+            <FormError message=refusal/>
+            <button type="submit" disabled=move || pending.get()>{button}</button>
         </form>
     }
-}
-
-/// A form an island sends to its server function: whether it is on its way, and the refusal.
-/// Success needs nothing here: these server functions answer with a redirect, which the
-/// browser follows (see `frontend`).
-#[derive(Clone, Copy)]
-struct Sending {
-    pending: RwSignal<bool>,
-    refusal: RwSignal<Option<String>>,
-}
-
-impl Sending {
-    fn new(refusal: Option<String>) -> Self {
-        Self { pending: RwSignal::new(false), refusal: RwSignal::new(refusal) }
-    }
-
-    fn send(self, call: impl Future<Output = Result<(), AppError>> + 'static) {
-        self.pending.set(true);
-        self.refusal.set(None);
-        leptos::task::spawn_local(async move {
-            if let Err(error) = call.await {
-                self.refusal.set(Some(error.to_string()));
-            }
-            self.pending.set(false);
-        });
-    }
-
-    fn is_pending(self) -> bool {
-        self.pending.get()
-    }
-
-    /// The submit handler of a form that sends the typed email and password, and `next`, to
-    /// `call` (signing in or registering).
-    fn credentials_handler<Call, Answer>(
-        self,
-        email: NodeRef<Input>,
-        password: NodeRef<Input>,
-        next: String,
-        call: Call,
-    ) -> impl Fn(SubmitEvent) + 'static
-    where
-        Call: Fn(String, String, Option<String>) -> Answer + 'static,
-        Answer: Future<Output = Result<(), AppError>> + 'static,
-    {
-        move |event| {
-            event.prevent_default();
-            self.send(call(value_of(email), value_of(password), Some(next.clone())));
-        }
-    }
-}
-
-/// What the user typed into `input`.
-fn value_of(input: NodeRef<Input>) -> String {
-    input.get_untracked().map(|input| input.value()).unwrap_or_default()
 }
 
 #[component]

@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, location_search, query_param,
-    query_string, use_page_number,
+    CardMovie, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, on_back_or_forward, query_string,
+    use_page_number,
 };
 
 /// Every genre, for the filter's choices.
@@ -172,9 +172,8 @@ fn DiscoverPanel(form: DiscoverForm, genres: Vec<Genre>, first: Result<Page<Card
         discover(typed(), History::Push);
     };
     // Back and forward through the discoveries made here: the inputs follow the address.
-    let _ = window_event_listener(leptos::ev::popstate, move |_| {
-        let search = location_search();
-        let form = DiscoverForm::from_fields(|name| query_param(&search, name));
+    on_back_or_forward(move |param| {
+        let form = DiscoverForm::from_fields(param);
         if found.with_untracked(|(shown, _)| *shown == form) {
             return;
         }

@@ -9,7 +9,8 @@ use leptos_meta::{Meta, Title};
 use crate::AppError;
 use crate::components::favorite_toggle::{SetFavorite, set_favorite};
 use crate::components::{
-    ABOVE_THE_FOLD, CardLink, ErrorNotice, FormError, MovieGridSkeleton, Pager, redirected_error, use_page_number,
+    ABOVE_THE_FOLD, CardLink, CardMovie, ErrorNotice, FormError, MovieGridSkeleton, Pager, redirected_error,
+    use_page_number,
 };
 
 pub const FAVORITES_PAGE_SIZE: u32 = 24;
@@ -38,7 +39,7 @@ pub fn FavoritesPage() -> impl IntoView {
                         favorites.await.map(|list| {
                             let current = list.page;
                             view! {
-                                <FavoritesGrid movies=list.results count=list.count error={redirected_error::<SetFavorite>()}/>
+                                <FavoritesGrid movies=list.results.into_iter().map(CardMovie::from).collect() count=list.count error={redirected_error::<SetFavorite>()}/>
                                 <Pager page=current total_pages=list.total_pages href=|page| format!("/favorites?page={page}")/>
                             }
                         })
@@ -53,8 +54,8 @@ pub fn FavoritesPage() -> impl IntoView {
 /// it back, with the server's message, if the server refuses. Without JavaScript each Remove
 /// is a form that comes back to this page. `error` is the refusal such a form came back with.
 #[island]
-fn FavoritesGrid(movies: Vec<FavoriteMovie>, count: u64, error: Option<String>) -> impl IntoView {
-    let cards: Vec<(FavoriteMovie, RemovalState)> =
+fn FavoritesGrid(movies: Vec<CardMovie>, count: u64, error: Option<String>) -> impl IntoView {
+    let cards: Vec<(CardMovie, RemovalState)> =
         movies.into_iter().map(|movie| (movie, RemovalState::default())).collect();
     let states = StoredValue::new(cards.iter().map(|(_, state)| *state).collect::<Vec<_>>());
     let remaining = move || {
@@ -63,7 +64,7 @@ fn FavoritesGrid(movies: Vec<FavoriteMovie>, count: u64, error: Option<String>) 
     };
 
     view! {
-        {error.map(|message| view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> })}
+        <FormError message=Signal::stored(error)/>
         {move || match remaining() {
             0 => Either::Left(view! {
                 <p role="status">"No favorites yet. Open a movie and press "<strong>"Add to favorites"</strong>"."</p>
@@ -99,7 +100,7 @@ impl RemovalState {
 
 /// A favorite with its Remove button, and the server's refusal under it.
 #[component]
-fn FavoriteCard(movie: FavoriteMovie, eager: bool, state: RemovalState) -> impl IntoView {
+fn FavoriteCard(movie: CardMovie, eager: bool, state: RemovalState) -> impl IntoView {
     let id = movie.id;
     let label = format!("Remove {} from favorites", movie.title);
     let remove = move |event: leptos::ev::SubmitEvent| {
@@ -115,7 +116,7 @@ fn FavoriteCard(movie: FavoriteMovie, eager: bool, state: RemovalState) -> impl 
     };
     view! {
         <li class="movie-card" data-testid="movie-card">
-            <CardLink movie=movie.into() eager/>
+            <CardLink movie eager/>
             <div class="movie-card-extra">
                 <form method="post" action=SetFavorite::url() on:submit=remove>
                     <input type="hidden" name="tmdb_id" value=id/>

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorNotice, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, is_plain_click, location_search,
-    query_param,
+    CardMovie, ErrorNotice, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, is_plain_click,
+    on_back_or_forward,
 };
 
 /// How many movies each row under trending shows.
@@ -102,9 +102,8 @@ fn TrendingSection(window: TrendingWindow, first: Result<Page<CardMovie>, AppErr
         }
     };
     // Back and forward through the periods chosen here.
-    let _ = window_event_listener(leptos::ev::popstate, move |_| {
-        let search = location_search();
-        let window = query_param(&search, "window").and_then(|w| w.parse().ok()).unwrap_or_default();
+    on_back_or_forward(move |param| {
+        let window = param("window").and_then(|w| w.parse().ok()).unwrap_or_default();
         switch_to(window, History::Keep);
     });
     let link = move |window: TrendingWindow, label: &'static str| {

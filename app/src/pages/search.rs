@@ -13,8 +13,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, encode_query_value, location_search,
-    query_param, use_page_number,
+    CardMovie, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, encode_query_value, on_back_or_forward,
+    use_page_number,
 };
 
 /// How long typing must pause before the results follow it.
@@ -105,8 +105,8 @@ fn SearchPanel(query: String, first: Result<Option<Page<CardMovie>>, AppError>) 
         search(input.get().map(|input| input.value()).unwrap_or_default(), History::Push);
     };
     // Back and forward through the searches made here.
-    let _ = window_event_listener(leptos::ev::popstate, move |_| {
-        let query = query_param(&location_search(), "q").unwrap_or_default();
+    on_back_or_forward(move |param| {
+        let query = param("q").unwrap_or_default();
         // Only the address's hash changed (the skip link): nothing to search again.
         if found.with_untracked(|(shown, _)| shown == query.trim()) {
             return;
