@@ -6,6 +6,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
@@ -91,6 +92,12 @@ pub struct Config {
     #[arg(long, env = "JWT_SECRET", value_name = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
 
+    /// Token that `GET /metrics` requires, as `Authorization: Bearer <token>` (at least 16
+    /// characters). Unset: the metrics are open in development and off in production, where
+    /// traffic and pool figures are not for everyone.
+    #[arg(long, env = "METRICS_TOKEN", value_name = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Proxies whose `X-Forwarded-For` is believed (IPs or CIDR ranges, comma-separated), so
     /// throttling sees the real client behind a load balancer. Empty: the peer is the client;
     /// the header is ignored, since anyone can send it.
@@ -144,6 +151,30 @@ pub enum ConfigError {
     SecretFile { path: PathBuf, source: std::io::Error },
     #[error("PUBLIC_URL must start with http:// or https://")]
     PublicUrl,
+    #[error("METRICS_TOKEN must be at least 16 characters")]
+    WeakMetricsToken,
+}
+
+/// Who may read `/metrics`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// Anyone (development without a token).
+    Open,
+    /// Whoever presents this bearer token.
+    Token(Arc<str>),
+    /// Nobody: the route answers 404 (production without a token).
+    Off,
+}
+
+impl std::fmt::Debug for MetricsAccess {
+    // The token is a secret: never in logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Open => "Open",
+            Self::Token(_) => "Token(..)",
+            Self::Off => "Off",
+        })
+    }
 }
 
 impl Config {
@@ -183,6 +214,15 @@ impl Config {
         }
     }
 
+    pub fn metrics_access(&self) -> Result<MetricsAccess, ConfigError> {
+        match (&self.metrics_token, self.app_env) {
+            (Some(token), _) if token.len() >= 16 => Ok(MetricsAccess::Token(token.as_str().into())),
+            (Some(_), _) => Err(ConfigError::WeakMetricsToken),
+            (None, AppEnv::Development) => Ok(MetricsAccess::Open),
+            (None, AppEnv::Production) => Ok(MetricsAccess::Off),
+        }
+    }
+
     /// The JWT signing secret: the configured one, or in development one generated once and
     /// kept under DATA_DIR so sessions survive restarts.
     pub fn jwt_secret(&self) -> Result<String, ConfigError> {
@@ -218,6 +258,19 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Config, clap::Error> {
         Config::try_parse_from(std::iter::once("server").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn metrics_are_open_in_development_off_in_production_and_behind_a_token_when_one_is_set() {
+        assert_eq!(parse(&[]).expect("parse").metrics_access().ok(), Some(MetricsAccess::Open));
+        let production = parse(&["--app-env", "production"]).expect("parse");
+        assert_eq!(production.metrics_access().ok(), Some(MetricsAccess::Off));
+        let token = "a-scraper-token-of-some-length";
+        let with_token = parse(&["--app-env", "production", "--metrics-token", token]).expect("parse");
+        assert_eq!(with_token.metrics_access().ok(), Some(MetricsAccess::Token(token.into())));
+        assert!(format!("{:?}", with_token.metrics_access()).contains("Token(..)"), "the token never reaches logs");
+        let short = parse(&["--metrics-token", "short"]).expect("parse");
+        assert!(matches!(short.metrics_access(), Err(ConfigError::WeakMetricsToken)));
     }
 
     #[test]

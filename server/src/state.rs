@@ -12,7 +12,7 @@ use services::favorites::FavoritesService;
 use services::for_you::ForYouService;
 use services::tmdb::TmdbClient;
 
-use crate::config::Config;
+use crate::config::{Config, MetricsAccess};
 use crate::http::ApiRateLimit;
 use crate::http::security_headers::SecurityHeaders;
 use crate::http::session::BrowserSessions;
@@ -40,6 +40,8 @@ pub struct AppState {
     /// Origins allowed to call `/api` from a browser.
     pub cors_origins: Arc<[String]>,
     pub security_headers: SecurityHeaders,
+    /// Who may read `/metrics`.
+    pub metrics_access: MetricsAccess,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +73,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     std::fs::create_dir_all(&config.data_dir).map_err(StartError::DataDir)?;
     // Checked before anything else, so a production server without a secret never starts.
     let jwt_secret = config.jwt_secret()?;
+    let metrics_access = config.metrics_access()?;
+    if metrics_access == MetricsAccess::Off {
+        tracing::info!("METRICS_TOKEN not set: /metrics is off in production");
+    }
 
     let db = Database::connect_lazy(&config.database_url())?;
     db.migrate().await?;
@@ -118,6 +124,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         api_rate_limit: ApiRateLimit::new(config.api_rate_limit_per_second, config.api_rate_limit_burst),
         cors_origins: config.cors_origins.clone().into(),
         security_headers: SecurityHeaders::new(image_origin, https),
+        metrics_access,
     };
     Ok(Started { state, upstream })
 }

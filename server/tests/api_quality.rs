@@ -261,6 +261,36 @@ async fn metrics_report_requests_by_route_cache_upstream_and_pool() {
 }
 
 #[tokio::test]
+async fn with_a_token_configured_metrics_answer_only_the_scraper_that_presents_it() {
+    let token = "a-scraper-token-of-some-length";
+    let app = app_with(&["--metrics-token", token]).await;
+    for authorization in [None, Some("Bearer not-the-token-at-all"), Some(token)] {
+        let mut scrape = request("GET", "/metrics");
+        if let Some(value) = authorization {
+            scrape = scrape.header(header::AUTHORIZATION, value);
+        }
+        let (status, headers, body) = send(&app, scrape.body(Body::empty()).expect("req")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{authorization:?}");
+        assert_eq!(body["error"]["code"], "unauthorized", "{body}");
+        assert!(headers.contains_key(header::WWW_AUTHENTICATE));
+    }
+    let scrape = request("GET", "/metrics").header(header::AUTHORIZATION, format!("Bearer {token}"));
+    let response = app.router.clone().oneshot(scrape.body(Body::empty()).expect("req")).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = String::from_utf8_lossy(&response.into_body().collect().await.expect("body").to_bytes()).into_owned();
+    assert!(text.contains("db_pool_connections"), "{text}");
+}
+
+#[tokio::test]
+async fn in_production_without_a_token_there_are_no_metrics() {
+    let secret = "a production secret that is long enough";
+    let app = app_with(&["--app-env", "production", "--jwt-secret", secret]).await;
+    let (status, body) = get(&app, "/metrics").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["error"]["code"], "not_found", "{body}");
+}
+
+#[tokio::test]
 async fn the_bundle_is_served_under_its_content_version_and_cached_for_good() {
     let site = std::env::temp_dir().join(format!("nexus-site-{}", rand::random::<u64>()));
     std::fs::create_dir_all(site.join("pkg")).expect("site");

@@ -1,19 +1,21 @@
 //! Prometheus metrics at `/metrics`: requests and latency by route and status (here), cache
 //! lookups and TMDb calls, retries and failures (recorded in `services`), and database pool use
-//! (read at scrape time).
+//! (read at scrape time). Who may read them is configured (`METRICS_TOKEN`, see `config`).
 
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
+use crate::config::MetricsAccess;
 use crate::http::assets;
+use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// Latency buckets, seconds: from a cached read (sub-millisecond) to a TMDb call at its budget.
@@ -60,11 +62,31 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(render))
 }
 
-async fn render(State(state): State<AppState>) -> Response {
+async fn render(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match &state.metrics_access {
+        MetricsAccess::Open => {}
+        MetricsAccess::Token(token) if presents(&headers, token) => {}
+        MetricsAccess::Token(_) => {
+            return ApiError::Unauthorized { message: "the metrics need their bearer token" }.into_response();
+        }
+        MetricsAccess::Off => return ApiError::NotFound.into_response(),
+    }
     let pool = state.db.pool_use();
     metrics::gauge!("db_pool_connections", "state" => "open").set(f64::from(pool.open));
     metrics::gauge!("db_pool_connections", "state" => "idle").set(f64::from(pool.idle));
     metrics::gauge!("db_pool_connections", "state" => "max").set(f64::from(pool.max));
     let body = handle().map(|handle| handle.render()).unwrap_or_default();
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+}
+
+/// Whether the request carries `Authorization: Bearer <token>`, compared in constant time so
+/// that response times do not leak the token a byte at a time.
+fn presents(headers: &HeaderMap, token: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    bool::from(presented.as_bytes().ct_eq(token.as_bytes()))
 }
