@@ -8,8 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 
-#[cfg(feature = "ssr")]
 const THEME_COOKIE: &str = "theme";
+
+/// The `Set-Cookie` (or `document.cookie`) text that remembers `theme` for a year. Not
+/// `HttpOnly`: a preference, not a secret, and the hydrated switch writes it itself.
+fn theme_cookie(theme: Theme) -> String {
+    format!("{THEME_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", theme.as_str())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -53,22 +58,29 @@ impl Theme {
     }
 }
 
-/// Remembers the theme for a year.
+/// Remembers the theme for a year: the switch's form without JavaScript.
 #[server]
 pub async fn set_theme(theme: Theme) -> Result<Theme, AppError> {
-    let cookie = cookie::Cookie::build((THEME_COOKIE, theme.as_str()))
-        .path("/")
-        .same_site(cookie::SameSite::Lax)
-        .max_age(cookie::time::Duration::days(365))
-        .build();
-    let value = http::HeaderValue::from_str(&cookie.to_string()).map_err(|_| AppError::Internal)?;
+    let value = http::HeaderValue::from_str(&theme_cookie(theme)).map_err(|_| AppError::Internal)?;
     crate::server::set_cookies([value]);
     Ok(theme)
 }
 
-/// Three buttons: Auto, Light, Dark. An island: the page switches at once and the server keeps
-/// the choice in the background. Without JavaScript the form posts and the page comes back in
-/// the new theme.
+/// Keeps the choice in the browser's cookie, where the server reads it: no request, so nothing
+/// can fail and leave the next page in the previous theme.
+#[cfg(feature = "hydrate")]
+fn remember(theme: Theme) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = document.set_cookie(&theme_cookie(theme));
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn remember(_theme: Theme) {}
+
+/// Three buttons: Auto, Light, Dark. An island: the page switches at once and the cookie keeps
+/// the choice. Without JavaScript the form posts and the page comes back in the new theme.
 #[island]
 pub fn ThemeSwitch(initial: Theme) -> impl IntoView {
     let theme = RwSignal::new(initial);
@@ -79,11 +91,7 @@ pub fn ThemeSwitch(initial: Theme) -> impl IntoView {
             if let Some(html) = document().document_element() {
                 let _ = html.set_attribute("data-theme", value.as_str());
             }
-            // The theme already shows; if the server cannot keep it, the next page simply
-            // renders in the previous one.
-            leptos::task::spawn_local(async move {
-                let _ = set_theme(value).await;
-            });
+            remember(value);
         };
         view! {
             <button type="submit" name="theme" value=value.as_str() aria-pressed=move || (theme.get() == value).to_string() on:click=choose>
