@@ -34,6 +34,24 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status a server function's failure should answer with. Leptos answers 500
+    /// for every error; the server sets this one instead (`server::http::server_fns`), so that
+    /// logs, metrics and proxies tell a refused password from a broken server.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            Self::InvalidInput(_) | Self::Transport(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable | Self::AccountsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<services::catalog::CatalogError> for AppError {
     fn from(error: services::catalog::CatalogError) -> Self {
         use services::catalog::CatalogError;

@@ -213,10 +213,58 @@ async fn a_plain_html_form_without_javascript_redirects_with_the_error() {
     assert_eq!(status, StatusCode::FOUND);
     let location = headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
     assert!(location.starts_with("http://hub.test/signin?") && location.contains("__err="), "{location}");
-    // The sign-in page renders that error for the no-JS user.
+    // The sign-in page renders that error for the no-JS user, with the email filled in again
+    // from a short-lived cookie (the address carries only the error).
+    let kept = cookie_header(&headers);
+    assert!(kept.starts_with("nexus-refused-email=ada%40example.com"), "{kept}");
     let path = location.trim_start_matches("http://hub.test");
-    let (_, _, html) = page(&app, path, "").await;
+    let (_, _, html) = page(&app, path, &kept).await;
     assert!(html.contains("Invalid email or password"), "the page shows the reason: {path}\n{html}");
+    assert!(html.contains(r#"value="ada@example.com""#), "the email is filled in again:\n{html}");
+    // Only a page answering a refusal fills it in.
+    let (_, _, fresh) = page(&app, "/signin", &kept).await;
+    assert!(!fresh.contains(r#"value="ada@example.com""#), "a plain visit starts empty");
+
+    // Signing in then deletes it.
+    let request = Request::post(SignIn::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, format!("http://hub.test{path}"))
+        .header(header::ORIGIN, "http://hub.test")
+        .header(header::COOKIE, &kept)
+        .body(Body::from("email=ada%40example.com&password=correct+horse+battery+staple&next=%2Ffavorites"))
+        .expect("request");
+    let (status, headers, _) = send(&app, request).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/favorites"));
+    let cookies = set_cookies(&headers);
+    assert!(cookies.iter().any(|c| c.starts_with("nexus-refused-email=;") && c.contains("Max-Age=0")), "{cookies:?}");
+}
+
+#[tokio::test]
+async fn a_refusal_seen_by_the_hydrated_form_leaves_no_cookie() {
+    let app = app().await;
+    let (status, headers, body) = send(&app, rpc(SignIn::PATH, "email=nobody%40example.com&password=wrong-password&next=", "")).await;
+    // A refusal, not a server failure; the body still carries the error for the island.
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body, json!({ "InvalidInput": "Invalid email or password" }));
+    assert!(set_cookies(&headers).is_empty(), "the island keeps its inputs itself: {:?}", set_cookies(&headers));
+}
+
+#[tokio::test]
+async fn server_function_failures_answer_with_the_status_they_mean() {
+    let app = app().await;
+    // Signed out, a favorite is refused as unauthorized.
+    let (status, _, body) = send(&app, rpc(SetFavorite::PATH, &format!("tmdb_id={MOVIE}&favorite=true"), "")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body, json!("Unauthorized"));
+    // Arguments that do not decode are the caller's mistake.
+    let (status, _, _) = send(&app, rpc(SetFavorite::PATH, "tmdb_id=not-a-number", "")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A movie the catalog does not have.
+    let cookies = register(&app, "ada%40example.com").await;
+    let (status, _, body) = send(&app, rpc(SetFavorite::PATH, "tmdb_id=999999999&favorite=true", &cookies)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
 
 #[tokio::test]

@@ -18,6 +18,18 @@ fn next_from_query() -> String {
     use_query_map().with_untracked(|q| q.get("next").unwrap_or_default())
 }
 
+/// The email to fill in again after a refusal that came back without JavaScript (a hydrated
+/// form keeps its inputs itself). Passwords never come back.
+#[cfg(feature = "ssr")]
+fn refused_email(refused: bool) -> String {
+    refused.then(crate::server::refused_email).flatten().unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn refused_email(_refused: bool) -> String {
+    String::new()
+}
+
 fn with_next(path: &str, next: &str) -> String {
     if next.is_empty() { path.to_owned() } else { format!("{path}?next={}", encode_query_value(next)) }
 }
@@ -26,12 +38,13 @@ fn with_next(path: &str, next: &str) -> String {
 pub fn SignInPage() -> impl IntoView {
     let next = next_from_query();
     let error = redirected_error::<SignIn>();
+    let email = refused_email(error.is_some());
     view! {
         <Title text="Sign in"/>
         <Meta name="description" content="Sign in to keep favorites and get recommendations made for you."/>
         <section class="auth">
             <h1>"Sign in"</h1>
-            <CredentialsForm purpose=Purpose::SignIn next=next.clone() error/>
+            <CredentialsForm purpose=Purpose::SignIn next=next.clone() email error/>
             <p>"New here? "<a href=with_next("/register", &next)>"Create an account"</a></p>
         </section>
     }
@@ -41,13 +54,14 @@ pub fn SignInPage() -> impl IntoView {
 pub fn RegisterPage() -> impl IntoView {
     let next = next_from_query();
     let error = redirected_error::<Register>();
+    let email = refused_email(error.is_some());
     view! {
         <Title text="Create an account"/>
         <Meta name="description" content="Create a free account: keep favorite movies and get recommendations from what you love."/>
         <section class="auth">
             <h1>"Create an account"</h1>
             <p class="muted">"Keep favorites and get recommendations made for you."</p>
-            <CredentialsForm purpose=Purpose::Register next=next.clone() error/>
+            <CredentialsForm purpose=Purpose::Register next=next.clone() email error/>
             <p>"Already have an account? "<a href=with_next("/signin", &next)>"Sign in"</a></p>
         </section>
     }
@@ -64,16 +78,16 @@ enum Purpose {
 /// The email and password form of the sign-in and register pages, an island: hydrated, a
 /// refusal appears in place and the inputs keep what was typed; success follows the server's
 /// redirect (see `frontend`). `error` is the refusal a form posted without JavaScript came
-/// back with.
+/// back with, and `email` what was typed then.
 #[island]
-fn CredentialsForm(purpose: Purpose, next: String, error: Option<String>) -> impl IntoView {
-    let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
+fn CredentialsForm(purpose: Purpose, next: String, email: String, error: Option<String>) -> impl IntoView {
+    let (email_input, password_input) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
     let (pending, refusal) = (RwSignal::new(false), RwSignal::new(error));
     let going_to = next.clone();
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         let typed = |input: NodeRef<Input>| input.get_untracked().map(|input| input.value()).unwrap_or_default();
-        let (email, password, next) = (typed(email), typed(password), Some(going_to.clone()));
+        let (email, password, next) = (typed(email_input), typed(password_input), Some(going_to.clone()));
         pending.set(true);
         refusal.set(None);
         leptos::task::spawn_local(async move {
@@ -97,7 +111,7 @@ fn CredentialsForm(purpose: Purpose, next: String, error: Option<String>) -> imp
         <form method="post" action=action class="auth-form" aria-label=label on:submit=submit>
             <input type="hidden" name="next" value=next/>
             <label for=format!("{id}-email")>"Email"</label>
-            <input id=format!("{id}-email") type="email" name="email" autocomplete="email" required node_ref=email/>
+            <input id=format!("{id}-email") type="email" name="email" autocomplete="email" value=email required node_ref=email_input/>
             <label for=format!("{id}-password")>"Password"</label>
             <input
                 id=format!("{id}-password")
@@ -108,7 +122,7 @@ fn CredentialsForm(purpose: Purpose, next: String, error: Option<String>) -> imp
                 maxlength=registering.then_some("128")
                 aria-describedby=registering.then(|| hint_id.clone())
                 required
-                node_ref=password
+                node_ref=password_input
             />
             {registering.then(|| view! {
                 <p id=hint_id class="hint">"8 to 128 characters; common passwords are refused."</p>

@@ -69,7 +69,27 @@ pub fn set_cookies(cookies: impl IntoIterator<Item = http::HeaderValue>) {
 /// Keeps a new session in the browser's cookies and goes on to `next` (a path on this site).
 pub fn start_browser_session(services: &ServerContext, session: &services::accounts::Session, next: Option<&str>) {
     set_cookies(services.cookies.set(session));
+    if request_parts().is_ok_and(|parts| services.cookies.refused_email(&parts.headers).is_some()) {
+        set_cookies([services.cookies.forget_refused_email()]);
+    }
     leptos_axum::redirect(local_path(next));
+}
+
+/// After a refused sign-in or registration: when the form was posted without JavaScript, keeps
+/// the typed email for the page the browser is sent back to (see `refused_email`). A hydrated
+/// form keeps its own inputs.
+pub fn keep_email_of_refused_form(services: &ServerContext, email: &str) {
+    let posted_without_javascript = request_parts().is_ok_and(|parts| {
+        parts.headers.get(http::header::ACCEPT).and_then(|accept| accept.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+    });
+    if posted_without_javascript {
+        set_cookies(services.cookies.keep_refused_email(email));
+    }
+}
+
+/// The email a refused form posted without JavaScript came back with, for the form to show.
+pub fn refused_email() -> Option<String> {
+    services().ok()?.cookies.refused_email(&request_parts().ok()?.headers)
 }
 
 /// Where to go after signing in: only a path on this site, so the form cannot be used to

@@ -23,17 +23,21 @@ pub struct BrowserTokens {
     pub refresh: Option<String>,
 }
 
-/// The value of cookie `name` in a request's `Cookie` headers; an empty value counts as none.
+/// The value of cookie `name` in a request's `Cookie` headers, percent-decoded; an empty value
+/// counts as none.
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(Cookie::split_parse)
+        .flat_map(Cookie::split_parse_encoded)
         .filter_map(Result::ok)
         .find(|cookie| cookie.name() == name && !cookie.value().is_empty())
         .map(|cookie| cookie.value().to_owned())
 }
+
+/// How long a refused email waits for its form: enough to read the error and try again.
+const REFUSED_EMAIL_SECONDS: i64 = 5 * 60;
 
 /// How session cookies are named and flagged.
 ///
@@ -74,6 +78,31 @@ impl SessionCookies {
         vec![self.cookie(self.access_name(), "", 0), self.cookie(self.refresh_name(), "", 0)]
     }
 
+    /// The email of a sign-in or registration that was refused without JavaScript.
+    ///
+    /// The redirect back to the form carries only the error in its URL (`?__err=`), and an
+    /// email has no place in addresses that end up in history and logs: it waits here for the
+    /// form to fill it in again, for five minutes at most.
+    pub fn refused_email_name(&self) -> &'static str {
+        if self.secure { "__Host-nexus-refused-email" } else { "nexus-refused-email" }
+    }
+
+    /// A `Set-Cookie` value that keeps `email` for the form; none for an email longer than any
+    /// valid one (254 characters), which is not worth a cookie.
+    pub fn keep_refused_email(&self, email: &str) -> Option<HeaderValue> {
+        (email.len() <= 254).then(|| self.cookie(self.refused_email_name(), email, REFUSED_EMAIL_SECONDS))
+    }
+
+    /// A `Set-Cookie` value that deletes the refused email.
+    pub fn forget_refused_email(&self) -> HeaderValue {
+        self.cookie(self.refused_email_name(), "", 0)
+    }
+
+    /// The refused email the browser sent back, if any.
+    pub fn refused_email(&self, headers: &HeaderMap) -> Option<String> {
+        cookie_value(headers, self.refused_email_name())
+    }
+
     /// The tokens in a request's `Cookie` headers.
     pub fn read(&self, headers: &HeaderMap) -> BrowserTokens {
         BrowserTokens {
@@ -83,15 +112,18 @@ impl SessionCookies {
     }
 
     fn cookie(&self, name: &'static str, value: &str, max_age_seconds: i64) -> HeaderValue {
-        let cookie = Cookie::build((name, value))
+        Cookie::build((name, value))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Lax)
             .secure(self.secure)
             .max_age(cookie::time::Duration::seconds(max_age_seconds))
-            .build();
-        // Tokens are base64url and JWT characters only, so the header is always valid.
-        HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+            .build()
+            .encoded()
+            .to_string()
+            .try_into()
+            // Percent-encoding leaves only visible ASCII, so the header is always valid.
+            .unwrap_or_else(|_| HeaderValue::from_static(""))
     }
 }
 
@@ -143,6 +175,22 @@ mod tests {
         assert_eq!(tokens.refresh.as_deref(), Some("ref"));
         // A secure deployment ignores the unprefixed names.
         assert_eq!(SessionCookies::new(true).read(&headers), BrowserTokens::default());
+    }
+
+    #[test]
+    fn a_refused_email_comes_back_as_typed_and_only_for_a_while() {
+        let cookies = SessionCookies::new(false);
+        let typed = "Ana María; \"quoted\"@example.com";
+        let kept = cookies.keep_refused_email(typed).expect("a short email is kept");
+        let kept = kept.to_str().unwrap_or_default();
+        assert!(kept.contains("HttpOnly") && kept.contains("Max-Age=300"), "{kept}");
+        // The browser sends back the name=value part.
+        let mut headers = HeaderMap::new();
+        let pair = kept.split(';').next().unwrap_or_default();
+        headers.append(http::header::COOKIE, HeaderValue::from_str(&format!("theme=dark; {pair}")).unwrap());
+        assert_eq!(cookies.refused_email(&headers).as_deref(), Some(typed));
+        assert!(cookies.keep_refused_email(&"a".repeat(255)).is_none());
+        assert!(cookies.forget_refused_email().to_str().unwrap_or_default().contains("Max-Age=0"));
     }
 
     #[test]

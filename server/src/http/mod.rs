@@ -16,6 +16,7 @@ mod ops;
 mod pagination;
 mod query;
 pub mod security_headers;
+mod server_fns;
 pub mod session;
 
 use app::server::ServerContext;
@@ -108,6 +109,8 @@ pub fn router(state: AppState) -> Router {
 
     let identify = axum::middleware::from_fn_with_state(state.clone(), session::identify);
     let security = axum::middleware::from_fn_with_state(state.security_headers.clone(), security_headers::add);
+    // Inside the metrics, so they count server-function failures by their real status.
+    let router = router.layer(axum::middleware::from_fn(server_fns::error_statuses));
     router.layer(axum::middleware::from_fn(metrics::track)).with_state(state).layer(identify).layer(security).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
