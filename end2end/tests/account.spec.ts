@@ -171,3 +171,44 @@ test("the favorite toggle answers at once and rolls back with a message when the
   await expect(page.getByRole("alert")).toContainText("Accounts are unavailable right now");
   await expect(toggle).toHaveAttribute("data-favorite", "false");
 });
+
+test("quick presses on the favorite toggle all count, and the server ends with the last one", async ({ page }) => {
+  await register(page, uniqueEmail("presses"));
+  await expect(page.getByTestId("signed-in-as")).toBeVisible();
+  await openMovie(page, "twelve monkeys", "Twelve Monkeys (1995)");
+  await waitForHydration(page);
+  // Hold the first answer so that the next presses come while it is on its way.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const sent: string[] = [];
+  let answered = 0;
+  page.on("requestfinished", (request) => {
+    if (request.url().includes("/rpc/set_favorite")) answered += 1;
+  });
+  await page.route("**/rpc/set_favorite*", async (route) => {
+    sent.push(route.request().postData() ?? "");
+    if (sent.length === 1) await held;
+    await route.continue();
+  });
+  const toggle = page.getByTestId("favorite-toggle");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("data-favorite", "true");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("data-favorite", "false");
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("data-favorite", "true");
+  release();
+  // The add on its way already is what the user last asked for: nothing more is sent.
+  await expect.poll(() => answered).toBe(1);
+  await expect(toggle).toHaveAttribute("data-favorite", "true");
+  expect(sent).toHaveLength(1);
+
+  // Remove, then add again before or after the remove is answered: both reach the server.
+  await toggle.click();
+  await toggle.click();
+  await expect.poll(() => answered).toBe(3);
+  await expect(toggle).toHaveAttribute("data-favorite", "true");
+  expect(sent.map((body) => new URLSearchParams(body).get("favorite"))).toEqual(["true", "false", "true"]);
+  await page.reload();
+  await expect(page.getByTestId("favorite-toggle")).toHaveAttribute("data-favorite", "true");
+});

@@ -62,31 +62,40 @@ pub fn FavoriteToggle(tmdb_id: u64) -> impl IntoView {
     }
 }
 
-/// The button itself, an island: it shows the change while it is sent, keeps it when the
-/// server accepts it, and goes back, with the server's message, when the server refuses it.
-/// `error` is the refusal a form posted without JavaScript came back with.
+/// The button itself, an island: every press shows its change at once; the server is told
+/// one change at a time until it holds what the user last asked for, and the button goes back,
+/// with the server's message, when the server refuses. `error` is the refusal a form posted
+/// without JavaScript came back with.
 #[island]
 fn FavoriteButton(tmdb_id: u64, favorite: bool, error: Option<String>) -> impl IntoView {
-    // The state the server last confirmed, and the change being sent.
+    // The state the server last confirmed, and what the user asked for since, if anything.
     let confirmed = RwSignal::new(favorite);
-    let sending = RwSignal::new(None::<bool>);
+    let wanted = RwSignal::new(None::<bool>);
+    let sending = StoredValue::new(false);
     let refusal = RwSignal::new(error);
-    let is_favorite = move || sending.get().unwrap_or_else(|| confirmed.get());
+    let is_favorite = move || wanted.get().unwrap_or_else(|| confirmed.get());
     let toggle = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        // One change at a time: the answer to this one decides what the next one is.
-        if sending.get_untracked().is_some() {
+        wanted.set(Some(!wanted.get_untracked().unwrap_or_else(|| confirmed.get_untracked())));
+        refusal.set(None);
+        // A press while a change is on its way is picked up when its answer arrives: sending
+        // in order keeps a late "add" from overtaking the "remove" pressed after it.
+        if sending.get_value() {
             return;
         }
-        let wanted = !confirmed.get_untracked();
-        sending.set(Some(wanted));
-        refusal.set(None);
+        sending.set_value(true);
         leptos::task::spawn_local(async move {
-            match set_favorite(tmdb_id, wanted).await {
-                Ok(state) => confirmed.set(state),
-                Err(error) => refusal.set(Some(error.to_string())),
+            while let Some(target) = wanted.get_untracked().filter(|target| *target != confirmed.get_untracked()) {
+                match set_favorite(tmdb_id, target).await {
+                    Ok(state) => confirmed.set(state),
+                    Err(error) => {
+                        refusal.set(Some(error.to_string()));
+                        break;
+                    }
+                }
             }
-            sending.set(None);
+            wanted.set(None);
+            sending.set_value(false);
         });
     };
 
