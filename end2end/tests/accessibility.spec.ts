@@ -42,6 +42,30 @@ test("nothing overflows sideways on a 360 px phone", async ({ browser }) => {
   await context.close();
 });
 
+test("on a phone the main navigation is a tab bar at the bottom and the header stays short", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
+  const page = await context.newPage();
+  await page.goto("/");
+  const header = await page.getByRole("banner").boundingBox();
+  expect(header?.height ?? Infinity).toBeLessThanOrEqual(100);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  const bar = await nav.boundingBox();
+  expect(bar && Math.round(bar.y + bar.height)).toBe(780);
+  for (const name of ["Trending", "Discover", "Search", "For you", "Favorites"]) {
+    await expect(nav.getByRole("link", { name })).toBeInViewport({ ratio: 1 });
+  }
+  // The bar stays put while the page scrolls, and never covers the end of the page.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  expect(await nav.boundingBox()).toEqual(bar);
+  const footer = await page.getByRole("contentinfo").boundingBox();
+  // (Within a pixel: scroll positions are whole pixels, layout boxes are not.)
+  expect(footer && footer.y + footer.height).toBeLessThanOrEqual((bar?.y ?? 0) + 1);
+  await nav.getByRole("link", { name: "Discover" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Discover movies");
+  await expect(nav.getByRole("link", { name: "Discover" })).toHaveAttribute("aria-current", "page");
+  await context.close();
+});
+
 test("the title never goes blank while a page hydrates", async ({ page }) => {
   // The title is the server's; hydrating the page's islands must never blank it.
   await page.addInitScript(() => {
