@@ -20,11 +20,7 @@ echo "==> Rust tests"
 # This also builds target/debug/server, the binary the browser tests run: building it again
 # through cargo-leptos would compile every dependency a second time with other flags.
 cargo test --workspace --exclude frontend --exclude server --features app/ssr,api-types/openapi
-# The server's tests run one at a time: several in-process servers rendering pages in parallel,
-# each on its own test runtime, sometimes left a render waiting forever (5 of 15 runs of
-# browser_session.rs; never with one test at a time, and never in a real server, which has one
-# runtime). Under investigation; until then a hang must not pass for a slow test.
-cargo test -p server -- --test-threads=1
+cargo test -p server
 
 echo "==> fault suite (standalone TMDb emulator with faults, PostgreSQL, a Redis it stops)"
 cargo build -p server -p emulator

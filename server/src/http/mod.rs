@@ -19,6 +19,8 @@ pub mod security_headers;
 mod server_fns;
 pub mod session;
 
+use std::sync::OnceLock;
+
 use app::server::ServerContext;
 use app::{App, shell};
 use axum::Router;
@@ -26,7 +28,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::routing::{MethodRouter, any};
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
@@ -47,8 +49,20 @@ fn slash_optional(router: Router<AppState>, path: &str, handler: MethodRouter<Ap
     router.route(path, handler.clone()).route(&format!("{path}/"), handler)
 }
 
+/// The app's routes, worked out once per process.
+///
+/// Working them out renders the app with every `Resource` held back by a process-wide flag
+/// (`leptos_server::SuppressResourceLoad`): a page rendering at that moment on another thread
+/// awaits its resources forever (leptos-rs/leptos#4773). A server builds its router before it
+/// serves, but tests build one per app while others render; here the first caller computes the
+/// list and any other waits for it.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = ServerContext {
         catalog: state.catalog.clone(),
         accounts: state.accounts.clone(),
