@@ -244,7 +244,8 @@ async fn a_plain_html_form_without_javascript_redirects_with_the_error() {
 #[tokio::test]
 async fn a_refusal_seen_by_the_hydrated_form_leaves_no_cookie() {
     let app = app().await;
-    let (status, headers, body) = send(&app, rpc(SignIn::PATH, "email=nobody%40example.com&password=wrong-password&next=", "")).await;
+    let (status, headers, body) =
+        send(&app, rpc(SignIn::PATH, "email=nobody%40example.com&password=wrong-password&next=", "")).await;
     // A refusal, not a server failure; the body still carries the error for the island.
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body, json!({ "InvalidInput": "Invalid email or password" }));

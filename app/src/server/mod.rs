@@ -80,7 +80,11 @@ pub fn start_browser_session(services: &ServerContext, session: &services::accou
 /// form keeps its own inputs.
 pub fn keep_email_of_refused_form(services: &ServerContext, email: &str) {
     let posted_without_javascript = request_parts().is_ok_and(|parts| {
-        parts.headers.get(http::header::ACCEPT).and_then(|accept| accept.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
     });
     if posted_without_javascript {
         set_cookies(services.cookies.keep_refused_email(email));

@@ -19,7 +19,8 @@ const ERROR_BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 pub async fn error_statuses(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
     {
         return response;
     }
