@@ -267,7 +267,8 @@ pub struct Credentials {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
-    /// The refresh token of the last pair; each works once.
+    /// The refresh token of the last pair; each is spent by its first use (a retry within
+    /// the reuse grace gets another pair; a later reuse revokes the family).
     pub refresh: String,
 }
 

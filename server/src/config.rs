@@ -92,6 +92,12 @@ pub struct Config {
     #[arg(long, env = "JWT_SECRET", value_name = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
 
+    /// How long a spent refresh token may be presented again for another pair, seconds: a
+    /// lost answer or two racing requests (tabs, instances) must not sign the user out. Later
+    /// it counts as stolen and revokes its family. `0`: strict rotation.
+    #[arg(long, env = "REFRESH_REUSE_GRACE_SECS", value_name = "REFRESH_REUSE_GRACE_SECS", default_value_t = services::accounts::DEFAULT_REFRESH_REUSE_GRACE.as_secs(), value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub refresh_reuse_grace_secs: u64,
+
     /// Token that `GET /metrics` requires, as `Authorization: Bearer <token>` (at least 16
     /// characters). Unset: the metrics are open in development and off in production, where
     /// traffic and pool figures are not for everyone.

@@ -93,7 +93,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     let catalog = Arc::new(CatalogService::new(tmdb, cache.clone(), config.cache_ttls()));
 
     let account_store = store_for(&db);
-    let accounts = Arc::new(AccountService::new(account_store.clone(), jwt_secret.as_bytes(), SignInLimits::default()));
+    let accounts = Arc::new(
+        AccountService::new(account_store.clone(), jwt_secret.as_bytes(), SignInLimits::default())
+            .with_refresh_reuse_grace(std::time::Duration::from_secs(config.refresh_reuse_grace_secs)),
+    );
     let for_you = Arc::new(ForYouService::new(
         account_store.clone(),
         catalog.clone(),

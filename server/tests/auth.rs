@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::{TestApp, app, get_with_token, post_json, send};
+use common::{TestApp, app, app_with, get_with_token, post_json, send};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -113,8 +113,9 @@ async fn bad_access_tokens_get_401_with_www_authenticate() {
 }
 
 #[tokio::test]
-async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
-    let app = app().await;
+async fn refresh_rotates_and_reuse_after_the_grace_revokes_the_whole_family() {
+    // No grace: every second use is late.
+    let app = app_with(&["--refresh-reuse-grace-secs", "0"]).await;
     let first = register(&app, "ada@example.com").await["refresh"].as_str().expect("refresh").to_owned();
 
     let (status, _, second) = post_json(&app, "/api/auth/token/refresh/", json!({ "refresh": first })).await;
@@ -130,6 +131,29 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_family() {
     assert!(headers.contains_key("www-authenticate"));
     let (status, _, _) = post_json(&app, "/api/auth/token/refresh/", json!({ "refresh": second_refresh })).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_refresh_retried_within_the_grace_gets_another_pair_and_keeps_the_family() {
+    let app = app().await;
+    let first = register(&app, "ada@example.com").await["refresh"].as_str().expect("refresh").to_owned();
+    let refresh = |token: String| {
+        let app = &app;
+        async move { post_json(app, "/api/auth/token/refresh/", json!({ "refresh": token })).await }
+    };
+    let (status, _, second) = refresh(first.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    // The answer was lost, say, and the client retries with the same token: another pair.
+    let (status, _, retried) = refresh(first.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{retried}");
+    assert_ne!(retried["refresh"], second["refresh"]);
+    // Both successors stay valid: nothing was revoked.
+    for pair in [&second, &retried] {
+        let (status, _, _) = get_with_token(&app, "/api/auth/me/", pair["access"].as_str().expect("access")).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _, next) = refresh(pair["refresh"].as_str().expect("refresh").to_owned()).await;
+        assert_eq!(status, StatusCode::OK, "{next}");
+    }
 }
 
 #[tokio::test]

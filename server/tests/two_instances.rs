@@ -1,6 +1,7 @@
 //! Two server instances on one PostgreSQL and one Redis, as behind a load balancer: nothing a
 //! user does depends on which instance answers. Favorites written through one are read through
-//! the other, a refresh token spent or revoked through one is refused by the other, and the
+//! the other, a refresh token spent or revoked through one is refused by the other (after the
+//! reuse grace, which covers two tabs refreshing at once through both), and the
 //! catalog cache filled by one serves the other.
 
 mod common;
@@ -12,10 +13,16 @@ use serde_json::{Value, json};
 const SECRET: &str = "two-instances-share-this-secret-of-32+-chars";
 
 async fn instance() -> TestApp {
+    instance_with(&[]).await
+}
+
+async fn instance_with(args: &[&str]) -> TestApp {
     let database =
         std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let redis = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    app_with(&["--database-url", &database, "--redis-url", &redis, "--jwt-secret", SECRET]).await
+    let mut argv = vec!["--database-url", &database, "--redis-url", &redis, "--jwt-secret", SECRET];
+    argv.extend_from_slice(args);
+    app_with(&argv).await
 }
 
 fn email() -> String {
@@ -54,7 +61,9 @@ async fn a_favorite_added_through_one_instance_is_listed_by_the_other() {
 
 #[tokio::test]
 async fn refresh_tokens_spent_or_revoked_through_one_instance_are_refused_by_the_other() {
-    let (a, b) = (instance().await, instance().await);
+    // No reuse grace, so that a second use is a replay at once.
+    let strict = ["--refresh-reuse-grace-secs", "0"];
+    let (a, b) = (instance_with(&strict).await, instance_with(&strict).await);
     let user = register(&a, &email()).await;
     let first = user["refresh"].as_str().expect("refresh").to_owned();
 
@@ -80,6 +89,23 @@ async fn refresh_tokens_spent_or_revoked_through_one_instance_are_refused_by_the
     let (status, _, me) = get_with_token(&b, "/api/auth/me/", other["access"].as_str().expect("access")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(me["id"], other["user"]["id"]);
+}
+
+#[tokio::test]
+async fn two_instances_refreshing_one_session_at_once_both_keep_it() {
+    // Two tabs whose access tokens expired reach different instances with the same refresh
+    // token: the first spends it, the second comes within the reuse grace. Neither signs out.
+    let (a, b) = (instance().await, instance().await);
+    let first = register(&a, &email()).await["refresh"].as_str().expect("refresh").to_owned();
+    let ((status_a, _, pair_a), (status_b, _, pair_b)) = tokio::join!(
+        post_json(&a, "/api/auth/token/refresh/", json!({ "refresh": first })),
+        post_json(&b, "/api/auth/token/refresh/", json!({ "refresh": first })),
+    );
+    assert_eq!((status_a, status_b), (StatusCode::OK, StatusCode::OK), "{pair_a} {pair_b}");
+    for (app, pair) in [(&a, &pair_a), (&b, &pair_b)] {
+        let (status, _, next) = post_json(app, "/api/auth/token/refresh/", json!({ "refresh": pair["refresh"] })).await;
+        assert_eq!(status, StatusCode::OK, "the family lives on: {next}");
+    }
 }
 
 #[tokio::test]

@@ -107,12 +107,21 @@ async fn refresh_tokens_are_spent_once_and_families_revoke(fixture: Fixture) {
 
     let now = Utc::now();
     assert_eq!(store.use_refresh_token(&first.hash, now).await.expect("use"), RefreshUse::Spent { account, family });
-    assert_eq!(store.use_refresh_token(&first.hash, now).await.expect("use"), RefreshUse::Reused { account, family });
+    // Presented again: reused, with when it was spent (the service's reuse grace counts from it).
+    match store.use_refresh_token(&first.hash, now + Duration::seconds(5)).await.expect("use") {
+        RefreshUse::Reused { account: a, family: f, used_at } => {
+            assert_eq!((a, f), (account, family));
+            assert!((used_at - now).abs() < Duration::milliseconds(1), "spent at {now}, reported {used_at}");
+        }
+        other => panic!("expected Reused, got {other:?}"),
+    }
 
     let second = refresh_token(account, family, Duration::days(14));
     store.save_refresh_token(&second).await.expect("saved");
     store.revoke_refresh_family(family, now).await.expect("revoked");
     assert_eq!(store.use_refresh_token(&second.hash, now).await.expect("use"), RefreshUse::Revoked);
+    // A spent token of a revoked family is revoked too: no grace brings the family back.
+    assert_eq!(store.use_refresh_token(&first.hash, now).await.expect("use"), RefreshUse::Revoked);
 
     let expired = refresh_token(account, Uuid::new_v4(), Duration::seconds(-1));
     store.save_refresh_token(&expired).await.expect("saved");

@@ -71,8 +71,9 @@ pub(super) async fn sign_in(
     Ok(Json(token_pair(session)))
 }
 
-/// Spends a refresh token for the next pair. A refresh token works once: presenting a spent
-/// one revokes every token descended from the same sign-in.
+/// Spends a refresh token for the next pair. A refresh token is spent by its first use;
+/// presented again within the reuse grace (30 s by default: a lost answer, a retry) it gets
+/// another pair, and later it revokes every token descended from the same sign-in.
 #[utoipa::path(
     post, path = "/api/auth/token/refresh/", tag = "auth",
     request_body = RefreshRequest,

@@ -19,9 +19,10 @@ use uuid::Uuid;
 use crate::http::assets;
 use crate::state::AppState;
 
-/// How long the answer to one refresh is reused. A page whose access token has expired sends
-/// several requests at once with the same refresh token; spending it once and sharing the new
-/// pair keeps the others from looking like a stolen token being replayed.
+/// How long the answer to one refresh is reused by this instance. A page whose access token has
+/// expired sends several requests at once with the same refresh token; spending it once and
+/// sharing the new pair gives them all the same cookies. Requests that reach other instances
+/// spend it again within the account service's reuse grace and get pairs of their own.
 const REFRESH_GRACE: Duration = Duration::from_secs(30);
 
 /// The client's address, worked out once per request (see [`client_address`]).

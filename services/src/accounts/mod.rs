@@ -11,7 +11,7 @@ pub mod tokens;
 use std::sync::Arc;
 
 pub use postgres::PgAccountStore;
-pub use service::{AccountService, AuthError, Session, SignInLimits, normalise_email};
+pub use service::{AccountService, AuthError, DEFAULT_REFRESH_REUSE_GRACE, Session, SignInLimits, normalise_email};
 pub use sqlite::SqliteAccountStore;
 pub use store::{AccountStore, StoreError};
 

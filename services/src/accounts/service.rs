@@ -61,6 +61,10 @@ impl From<password::HashError> for AuthError {
     }
 }
 
+fn grace(duration: Duration) -> chrono::TimeDelta {
+    chrono::TimeDelta::from_std(duration).unwrap_or(chrono::TimeDelta::MAX)
+}
+
 /// Trimmed and lowercased, if it looks like an address at all.
 pub fn normalise_email(email: &str) -> Result<String, AuthError> {
     let email = email.trim().to_lowercase();
@@ -92,11 +96,20 @@ impl Default for SignInLimits {
     }
 }
 
+/// How long a spent refresh token may be presented again for another pair, by default.
+///
+/// The owner presents one twice when an answer is lost (a mobile network drops the response,
+/// the app retries) or when two requests race (two tabs, two instances behind a load
+/// balancer): with strict rotation either signs the user out. A copy presented later is
+/// treated as stolen. Auth0 ("reuse interval") and Okta ("grace period") do the same.
+pub const DEFAULT_REFRESH_REUSE_GRACE: Duration = Duration::from_secs(30);
+
 pub struct AccountService {
     store: Arc<dyn AccountStore>,
     tokens: AccessTokens,
     by_address: DefaultKeyedRateLimiter<String>,
     by_account: DefaultKeyedRateLimiter<String>,
+    refresh_reuse_grace: chrono::TimeDelta,
 }
 
 impl AccountService {
@@ -106,7 +119,15 @@ impl AccountService {
             tokens: AccessTokens::new(jwt_secret),
             by_address: RateLimiter::keyed(Quota::per_minute(limits.per_address_per_minute)),
             by_account: RateLimiter::keyed(Quota::per_minute(limits.per_account_per_minute)),
+            refresh_reuse_grace: grace(DEFAULT_REFRESH_REUSE_GRACE),
         }
+    }
+
+    /// How long a spent refresh token still gets another pair (see
+    /// [`DEFAULT_REFRESH_REUSE_GRACE`]); zero makes every second use a theft.
+    pub fn with_refresh_reuse_grace(mut self, reuse_grace: Duration) -> Self {
+        self.refresh_reuse_grace = grace(reuse_grace);
+        self
     }
 
     pub fn store(&self) -> &Arc<dyn AccountStore> {
@@ -153,13 +174,19 @@ impl AccountService {
         Ok(())
     }
 
-    /// Spends a refresh token for a new pair. Presenting a spent token again revokes its
-    /// whole family: whoever holds a copy, thief or owner, must sign in again.
+    /// Spends a refresh token for a new pair. Presenting a spent token again within the reuse
+    /// grace gets another pair of the same family; later, it revokes the whole family: whoever
+    /// holds a copy, thief or owner, must sign in again.
     pub async fn refresh(&self, refresh: &str) -> Result<Session, AuthError> {
         let hash = tokens::hash_refresh_token(refresh);
-        match self.store.use_refresh_token(&hash, Utc::now()).await? {
+        let now = Utc::now();
+        match self.store.use_refresh_token(&hash, now).await? {
             RefreshUse::Spent { account, family } => self.start_session(account, family).await,
-            RefreshUse::Reused { account, family } => {
+            RefreshUse::Reused { account, family, used_at } if now - used_at <= self.refresh_reuse_grace => {
+                tracing::info!(%account, %family, "refresh token presented again within the reuse grace: another pair");
+                self.start_session(account, family).await
+            }
+            RefreshUse::Reused { account, family, .. } => {
                 tracing::warn!(%account, %family, "refresh token reused: revoking its family");
                 self.store.revoke_refresh_family(family, Utc::now()).await?;
                 Err(AuthError::InvalidRefreshToken)
@@ -168,7 +195,8 @@ impl AccountService {
         }
     }
 
-    /// Revokes the family of `refresh`; unknown tokens are ignored (signing out twice is fine).
+    /// Revokes the family of `refresh`; unknown and revoked tokens are ignored (signing out
+    /// twice is fine).
     pub async fn sign_out(&self, refresh: &str) -> Result<(), AuthError> {
         let hash = tokens::hash_refresh_token(refresh);
         let family = match self.store.use_refresh_token(&hash, Utc::now()).await? {

@@ -86,14 +86,14 @@ impl AccountStore for SqliteAccountStore {
         let revoked: Option<DateTime<Utc>> = row.try_get("revoked_at")?;
         let used: Option<DateTime<Utc>> = row.try_get("used_at")?;
         let expires: DateTime<Utc> = row.try_get("expires_at")?;
-        Ok(if used.is_some() {
-            RefreshUse::Reused { account: uuid(&row, "account_id")?, family: uuid(&row, "family_id")? }
-        } else if revoked.is_some() {
-            RefreshUse::Revoked
-        } else if expires <= now {
-            RefreshUse::Expired
-        } else {
-            RefreshUse::Unknown
+        // Revoked first: a revoked family stays dead whatever else is true of the token.
+        Ok(match (revoked, used) {
+            (Some(_), _) => RefreshUse::Revoked,
+            (None, Some(used_at)) => {
+                RefreshUse::Reused { account: uuid(&row, "account_id")?, family: uuid(&row, "family_id")?, used_at }
+            }
+            (None, None) if expires <= now => RefreshUse::Expired,
+            (None, None) => RefreshUse::Unknown,
         })
     }
 

@@ -61,10 +61,12 @@ pub enum RefreshUse {
         account: Uuid,
         family: Uuid,
     },
-    /// Already spent once: a stolen copy may be in use.
+    /// Already spent, at `used_at`, and its family not revoked: the owner retrying, or a
+    /// stolen copy in use (the service tells them apart by how long ago that was).
     Reused {
         account: Uuid,
         family: Uuid,
+        used_at: DateTime<Utc>,
     },
     Expired,
     Revoked,
