@@ -151,15 +151,26 @@ test("signed out, the favorite button offers to sign in and comes back to the mo
   await expect(page.getByTestId("favorite-toggle")).toHaveAttribute("data-favorite", "false");
 });
 
-test("the favorite toggle answers at once and rolls back with a message when the server refuses", async ({ page }) => {
-  await register(page, uniqueEmail("optimistic"));
+/** A new account on a movie's page, hydrated: where the favorite button's tests start. */
+async function signedInOnMovie(page: Page, label: string, query: string, title: string) {
+  await register(page, uniqueEmail(label));
   await expect(page.getByTestId("signed-in-as")).toBeVisible();
-  await openMovie(page, "dark knight", "The Dark Knight (2008)");
+  await openMovie(page, query, title);
   await waitForHydration(page);
-  // Hold the server's answer, then refuse it: the button must flip before the answer and
-  // flip back after it.
+}
+
+/** A promise the test resolves when it chooses: holds a routed request's answer. */
+function gate(): { held: Promise<void>; release: () => void } {
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
+  return { held, release };
+}
+
+test("the favorite toggle answers at once and rolls back with a message when the server refuses", async ({ page }) => {
+  await signedInOnMovie(page, "optimistic", "dark knight", "The Dark Knight (2008)");
+  // Hold the server's answer, then refuse it: the button must flip before the answer and
+  // flip back after it.
+  const { held, release } = gate();
   await page.route("**/rpc/set_favorite*", async (route) => {
     await held;
     await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify("AccountsUnavailable") });
@@ -173,13 +184,9 @@ test("the favorite toggle answers at once and rolls back with a message when the
 });
 
 test("quick presses on the favorite toggle all count, and the server ends with the last one", async ({ page }) => {
-  await register(page, uniqueEmail("presses"));
-  await expect(page.getByTestId("signed-in-as")).toBeVisible();
-  await openMovie(page, "twelve monkeys", "Twelve Monkeys (1995)");
-  await waitForHydration(page);
+  await signedInOnMovie(page, "presses", "twelve monkeys", "Twelve Monkeys (1995)");
   // Hold the first answer so that the next presses come while it is on its way.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
+  const { held, release } = gate();
   const sent: string[] = [];
   let answered = 0;
   page.on("requestfinished", (request) => {
