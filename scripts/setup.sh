@@ -57,11 +57,17 @@ if $want_test_tools; then
     step "Chromium (Debian)"
     apt_install chromium
   fi
-  # The API fuzzer, in a project-local virtualenv.
-  if [[ "$(.tools/venv/bin/schemathesis --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]]; then
+  # The API fuzzer, in a project-local virtualenv, with every dependency pinned by
+  # scripts/fuzz-constraints.txt; reinstalled when either the version or the pins change.
+  fuzz_stamp=.tools/venv/.constraints.sha256
+  constraints_hash="$(sha256sum scripts/fuzz-constraints.txt | cut -d' ' -f1)"
+  if [[ "$(.tools/venv/bin/schemathesis --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]] ||
+    [[ "$(cat "$fuzz_stamp" 2>/dev/null || true)" != "$constraints_hash" ]]; then
     step "schemathesis $SCHEMATHESIS_VERSION (PyPI)"
     python3 -m venv .tools/venv
-    .tools/venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check \
+      --constraint scripts/fuzz-constraints.txt "schemathesis==$SCHEMATHESIS_VERSION"
+    echo "$constraints_hash" >"$fuzz_stamp"
   fi
   # Reinstall the Node packages only when the lockfile changed.
   stamp=end2end/node_modules/.package-lock.sha256
