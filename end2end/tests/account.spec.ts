@@ -66,6 +66,8 @@ for (const javaScript of [true, false]) {
         await toggle.click();
         await expect(toggle).toHaveAttribute("data-favorite", "true");
         await expect(toggle).toContainText("In your favorites");
+        // Hydrated, the change shows at once; leave the page only once the server has it.
+        await expect(toggle).not.toHaveAttribute("aria-busy", "true");
       };
       await favorite();
       const [query, second] = first.startsWith("Twelve Monkeys") ? ["dark knight", "The Dark Knight (2008)"] : ["twelve monkeys", "Twelve Monkeys (1995)"];
@@ -91,6 +93,7 @@ for (const javaScript of [true, false]) {
       await page.getByRole("button", { name: `Remove ${secondTitle} from favorites` }).click();
       await expect(favorites.getByTestId("movie-card")).toHaveCount(1);
       await expect(favorites).not.toContainText(secondTitle);
+      await expect(favorites).not.toHaveAttribute("aria-busy", "true");
 
       await page.getByRole("button", { name: "Sign out" }).click();
       await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
@@ -178,9 +181,11 @@ test("the favorite toggle answers at once and rolls back with a message when the
   const toggle = page.getByTestId("favorite-toggle");
   await toggle.click();
   await expect(toggle).toHaveAttribute("data-favorite", "true");
+  await expect(toggle).toHaveAttribute("aria-busy", "true");
   release();
   await expect(page.getByRole("alert")).toContainText("Accounts are unavailable right now");
   await expect(toggle).toHaveAttribute("data-favorite", "false");
+  await expect(toggle).not.toHaveAttribute("aria-busy", "true");
 });
 
 test("quick presses on the favorite toggle all count, and the server ends with the last one", async ({ page }) => {

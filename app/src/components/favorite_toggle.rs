@@ -71,7 +71,9 @@ fn FavoriteButton(tmdb_id: u64, favorite: bool, error: Option<String>) -> impl I
     // The state the server last confirmed, and what the user asked for since, if anything.
     let confirmed = RwSignal::new(favorite);
     let wanted = RwSignal::new(None::<bool>);
-    let sending = StoredValue::new(false);
+    // Whether a change is on its way: the button says so (`aria-busy`) until the server has
+    // answered, since leaving the page before then may lose the change.
+    let sending = RwSignal::new(false);
     let refusal = RwSignal::new(error);
     let is_favorite = move || wanted.get().unwrap_or_else(|| confirmed.get());
     let toggle = move |event: leptos::ev::SubmitEvent| {
@@ -80,10 +82,10 @@ fn FavoriteButton(tmdb_id: u64, favorite: bool, error: Option<String>) -> impl I
         refusal.set(None);
         // A press while a change is on its way is picked up when its answer arrives: sending
         // in order keeps a late "add" from overtaking the "remove" pressed after it.
-        if sending.get_value() {
+        if sending.get_untracked() {
             return;
         }
-        sending.set_value(true);
+        sending.set(true);
         leptos::task::spawn_local(async move {
             while let Some(target) = wanted.get_untracked().filter(|target| *target != confirmed.get_untracked()) {
                 match set_favorite(tmdb_id, target).await {
@@ -95,7 +97,7 @@ fn FavoriteButton(tmdb_id: u64, favorite: bool, error: Option<String>) -> impl I
                 }
             }
             wanted.set(None);
-            sending.set_value(false);
+            sending.set(false);
         });
     };
 
@@ -108,6 +110,7 @@ fn FavoriteButton(tmdb_id: u64, favorite: bool, error: Option<String>) -> impl I
                 type="submit"
                 class="favorite-button"
                 data-favorite=move || is_favorite().to_string()
+                aria-busy=move || sending.get().then_some("true")
                 data-testid="favorite-toggle"
             >
                 <span aria-hidden="true">{move || if is_favorite() { "★ " } else { "☆ " }}</span>

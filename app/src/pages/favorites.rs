@@ -74,7 +74,13 @@ fn FavoritesGrid(movies: Vec<CardMovie>, count: u64, error: Option<String>) -> i
                 <p class="muted" role="status">{if count == 1 { "1 movie".to_owned() } else { format!("{count} movies") }}</p>
             }),
         }}
-        <ul class="movie-grid" aria-label="Favorite movies" hidden=move || remaining() == 0>
+        // Busy while a removal is on its way: leaving the page before the answer may lose it.
+        <ul
+            class="movie-grid"
+            aria-label="Favorite movies"
+            aria-busy=move || states.with_value(|states| states.iter().any(|state| state.sending.get())).then_some("true")
+            hidden=move || remaining() == 0
+        >
             {cards.into_iter().enumerate().map(|(index, (movie, state))| {
                 let eager = index < ABOVE_THE_FOLD;
                 move || (!state.is_gone()).then(|| view! { <FavoriteCard movie=movie.clone() eager state/> })
@@ -90,6 +96,8 @@ struct RemovalState {
     gone: RwSignal<bool>,
     /// The server's refusal of the last removal.
     refusal: RwSignal<Option<String>>,
+    /// The removal is on its way.
+    sending: RwSignal<bool>,
 }
 
 impl RemovalState {
@@ -107,11 +115,13 @@ fn FavoriteCard(movie: CardMovie, eager: bool, state: RemovalState) -> impl Into
         event.prevent_default();
         state.gone.set(true);
         state.refusal.set(None);
+        state.sending.set(true);
         leptos::task::spawn_local(async move {
             if let Err(error) = set_favorite(id, false).await {
                 state.refusal.set(Some(error.to_string()));
                 state.gone.set(false);
             }
+            state.sending.set(false);
         });
     };
     view! {
