@@ -40,6 +40,20 @@ pub struct Page<T> {
     pub results: Vec<T>,
 }
 
+impl<T> Page<T> {
+    /// The same page with each item turned into something else (counts and links kept).
+    pub fn map<U>(self, item: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            count: self.count,
+            next: self.next,
+            previous: self.previous,
+            page: self.page,
+            total_pages: self.total_pages,
+            results: self.results.into_iter().map(item).collect(),
+        }
+    }
+}
+
 /// A movie's full record, for its page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -306,6 +320,17 @@ impl std::str::FromStr for TrendingWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mapping_a_page_keeps_its_counts_and_links() {
+        let page =
+            Page { count: 41, next: Some("n".into()), previous: None, page: 2, total_pages: 3, results: vec![1, 2] };
+        let mapped = page.map(|n| n * 10);
+        assert_eq!(
+            mapped,
+            Page { count: 41, next: Some("n".into()), previous: None, page: 2, total_pages: 3, results: vec![10, 20] }
+        );
+    }
 
     #[test]
     fn discover_sort_round_trips_and_lists_choices_on_error() {

@@ -1,4 +1,4 @@
-use api_types::{FavoriteMovie, MovieSummary, Page, Recommendation};
+use api_types::{FavoriteMovie, MovieSummary, Recommendation};
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -37,18 +37,6 @@ impl From<FavoriteMovie> for CardMovie {
 impl From<Recommendation> for CardMovie {
     fn from(recommendation: Recommendation) -> Self {
         recommendation.movie.into()
-    }
-}
-
-/// A page of catalog movies, as cards.
-pub fn cards(page: Page<MovieSummary>) -> Page<CardMovie> {
-    Page {
-        count: page.count,
-        next: page.next,
-        previous: page.previous,
-        page: page.page,
-        total_pages: page.total_pages,
-        results: page.results.into_iter().map(CardMovie::from).collect(),
     }
 }
 

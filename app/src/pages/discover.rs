@@ -28,7 +28,7 @@ pub async fn list_genres() -> Result<Vec<Genre>, AppError> {
 pub async fn discover_movies(filters: DiscoverForm, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
     let filter = filters.to_filter()?;
-    Ok(crate::components::cards(services.catalog.discover(&filter, page, &Default::default()).await?))
+    Ok(services.catalog.discover(&filter, page, &Default::default()).await?.map(CardMovie::from))
 }
 
 /// The form's fields, exactly as typed (strings), so nothing typed is lost when it is wrong:

@@ -22,7 +22,7 @@ const ROW_LENGTH: usize = 12;
 #[server(input = GetUrl)]
 pub async fn list_trending(window: TrendingWindow, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
-    Ok(crate::components::cards(services.catalog.trending(window, page, &Default::default()).await?))
+    Ok(services.catalog.trending(window, page, &Default::default()).await?.map(CardMovie::from))
 }
 
 /// The curated lists shown as rows on the home page.
@@ -62,7 +62,7 @@ pub async fn list_home_row(row: HomeRow) -> Result<Page<CardMovie>, AppError> {
         HomeRow::TopRated => MovieList::TopRated,
         HomeRow::Upcoming => MovieList::Upcoming,
     };
-    Ok(crate::components::cards(services.catalog.list(list, 1, &Default::default()).await?))
+    Ok(services.catalog.list(list, 1, &Default::default()).await?.map(CardMovie::from))
 }
 
 #[component]

@@ -24,7 +24,7 @@ const TYPING_PAUSE: Duration = Duration::from_millis(300);
 #[server(input = GetUrl)]
 pub async fn search_movies(query: String, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
-    Ok(crate::components::cards(services.catalog.search(&query, None, page, &Default::default()).await?))
+    Ok(services.catalog.search(&query, None, page, &Default::default()).await?.map(CardMovie::from))
 }
 
 #[component]
