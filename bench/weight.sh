@@ -16,7 +16,9 @@ if [[ -z "${NO_BUILD:-}" ]]; then
   cargo leptos build --release --frontend-only >/dev/null
 fi
 
-node - target/site/pkg nexus <<'JS'
+# The bundle's file name, as the build sets it (LEPTOS_OUTPUT_NAME in .cargo/config.toml).
+name="$(sed -n 's/^LEPTOS_OUTPUT_NAME = "\(.*\)"$/\1/p' .cargo/config.toml)"
+node - target/site/pkg "${name:?LEPTOS_OUTPUT_NAME not found in .cargo/config.toml}" <<'JS'
 const fs = require("fs");
 const path = require("path");
 const zlib = require("zlib");

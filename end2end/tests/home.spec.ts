@@ -1,5 +1,10 @@
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { waitForHydration } from "./support";
+
+/** The titles of the trending list, in order. */
+function trendingTitles(page: Page): Promise<string[]> {
+  return page.getByRole("list", { name: "Trending movies" }).getByTestId("movie-card").getByRole("heading").allTextContents();
+}
 
 test.describe("home page", () => {
   test("server-renders trending movies before any script runs", async ({ browser }) => {
@@ -17,8 +22,7 @@ test.describe("home page", () => {
   test("hydrates and switches the trending period in place", async ({ page }) => {
     await page.goto("/");
     await waitForHydration(page);
-    const titles = () =>
-      page.getByRole("list", { name: "Trending movies" }).getByTestId("movie-card").getByRole("heading").allTextContents();
+    const titles = () => trendingTitles(page);
     const today = await titles();
     expect(today).toHaveLength(20);
 
@@ -37,8 +41,7 @@ test.describe("home page", () => {
   test("Back returns to the period shown before, in place", async ({ page }) => {
     await page.goto("/");
     await waitForHydration(page);
-    const titles = () =>
-      page.getByRole("list", { name: "Trending movies" }).getByTestId("movie-card").getByRole("heading").allTextContents();
+    const titles = () => trendingTitles(page);
     const today = await titles();
     await page.evaluate(() => ((window as unknown as { stayedOnPage: boolean }).stayedOnPage = true));
     await page.getByRole("link", { name: "This week" }).click();
