@@ -283,3 +283,46 @@ async fn signing_out_revokes_the_session_and_deletes_the_cookies() {
     let (status, _, _) = post_json(&app, "/api/auth/token/refresh/", json!({ "refresh": refresh })).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+/// The form-encoded `next` values an attacker could put in `/signin?next=…`, each of which a
+/// browser would resolve to another site or which would make an invalid `Location` header.
+const FOREIGN_NEXTS: [&str; 7] = [
+    "%2F%09%2Fevil.example", // "/\t/evil.example": browsers drop the tab
+    "%2F%2Fevil.example",    // "//evil.example"
+    "%2F%5Cevil.example",    // "/\evil.example"
+    "https%3A%2F%2Fevil.example",
+    "%2F%0D%0ASet-Cookie%3A+a%3Db", // "%0d%0a" decoded: a header injection
+    "%2F%01",                       // a control character, which used to panic the redirect
+    "%2F%0A%2Fevil.example",
+];
+
+#[tokio::test]
+async fn sign_in_never_sends_the_browser_to_another_site() {
+    let app = app().await;
+    // One account for each way of posting: ten sign-ins a minute per account are allowed.
+    register(&app, "ada%40example.com").await;
+    register(&app, "grace%40example.com").await;
+    for next in FOREIGN_NEXTS {
+        let form = format!("email=ada%40example.com&password=correct+horse+battery+staple&next={next}");
+        // Hydrated: the island follows the Location the server function answers with.
+        let (status, headers, _) = send(&app, rpc(SignIn::PATH, &form, "")).await;
+        assert!(status.is_success(), "{next}: {status}");
+        assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"), "{next}");
+        // Without JavaScript: the form is posted as HTML and the browser follows a 302.
+        let form = form.replace("ada%40", "grace%40");
+        let request = Request::post(SignIn::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::ORIGIN, "http://hub.test")
+            .body(Body::from(form))
+            .expect("request");
+        let (status, headers, _) = send(&app, request).await;
+        assert_eq!(status, StatusCode::FOUND, "{next}");
+        assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"), "{next}");
+    }
+    // Registration follows the same rule.
+    let form = format!("email=bob%40example.com&password=correct+horse+battery+staple&next={}", FOREIGN_NEXTS[0]);
+    let (status, headers, _) = send(&app, rpc(Register::PATH, &form, "")).await;
+    assert!(status.is_success(), "{status}");
+    assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
+}

@@ -98,11 +98,24 @@ pub fn refused_email() -> Option<String> {
 
 /// Where to go after signing in: only a path on this site, so the form cannot be used to
 /// send people elsewhere.
+///
+/// Browsers drop tabs and newlines from a URL before resolving it (WHATWG URL parsing), and
+/// treat `\\` like `/`, so `/\t/evil.example` or `/\\evil.example` would leave the site;
+/// other control characters would make the `Location` header invalid. A path is followed only
+/// when it has none of those and still names this origin once resolved against it.
 pub fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains(['\\', '\r', '\n']) => path,
+        Some(path) if resolves_to_this_origin(path) => path,
         _ => "/",
     }
+}
+
+fn resolves_to_this_origin(path: &str) -> bool {
+    let plain = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace());
+    let Ok(here) = url::Url::parse("http://this-origin.invalid/") else { return false };
+    plain && here.join(path).is_ok_and(|resolved| resolved.origin() == here.origin())
 }
 
 #[cfg(test)]
@@ -112,8 +125,30 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(local_path(Some("/favorites?page=2")), "/favorites?page=2");
-        for outside in ["https://evil.example", "//evil.example", "/\\evil.example", "favorites", ""] {
-            assert_eq!(local_path(Some(outside)), "/", "{outside}");
+        assert_eq!(local_path(Some("/search?q=L%C3%A9on")), "/search?q=L%C3%A9on");
+        // A path that only looks odd but stays here is kept: `%0d%0a` is not a line break.
+        assert_eq!(local_path(Some("/movie/21?x=%0d%0a")), "/movie/21?x=%0d%0a");
+        let outside = [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            // Browsers strip tabs and newlines, which makes these `//evil.example`.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            // `next=%0d%0a` decoded: a header injection if it were kept.
+            "/\r\nSet-Cookie: a=b",
+            // Other control characters would make the Location header invalid (a panic).
+            "/\u{1}",
+            "/\u{7f}",
+            "/ /evil.example",
+            "/\u{3000}evil",
+            "favorites",
+            "",
+        ];
+        for outside in outside {
+            assert_eq!(local_path(Some(outside)), "/", "{outside:?}");
         }
         assert_eq!(local_path(None), "/");
     }
