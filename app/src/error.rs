@@ -18,6 +18,9 @@ pub enum AppError {
     Throttled { seconds: u64 },
     #[error("Accounts are unavailable right now. Please try again in a moment.")]
     AccountsUnavailable,
+    /// Too many passwords are being checked at once; nothing is wrong with the request.
+    #[error("Many people are signing in right now. Please try again in {seconds} seconds.")]
+    Busy { seconds: u64 },
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request itself failed (network down, server unreachable, bad payload).
@@ -45,7 +48,7 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable | Self::AccountsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::AccountsUnavailable | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -80,7 +83,10 @@ impl From<services::accounts::AuthError> for AppError {
             | AuthError::EmailTaken
             | AuthError::InvalidCredentials => Self::InvalidInput(capitalised(&error.to_string())),
             AuthError::InvalidRefreshToken | AuthError::InvalidAccessToken(_) => Self::Unauthorized,
-            AuthError::Throttled { retry_after } => Self::Throttled { seconds: retry_after.as_secs().max(1) },
+            AuthError::Throttled { retry_after } => {
+                Self::Throttled { seconds: services::limits::retry_after_secs(retry_after) }
+            }
+            AuthError::Busy { retry_after } => Self::Busy { seconds: services::limits::retry_after_secs(retry_after) },
             AuthError::Unavailable(cause) => {
                 tracing::warn!(error = %cause, "account store unavailable");
                 Self::AccountsUnavailable

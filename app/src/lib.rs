@@ -32,6 +32,10 @@ use crate::session::{Auth, get_catalog_is_emulated};
 /// the `name` in the workspace's cargo-leptos metadata).
 pub const OUTPUT_NAME: &str = env!("LEPTOS_OUTPUT_NAME");
 
+/// Where server functions are served (`/rpc/…`; set in `.cargo/config.toml`, which the
+/// `#[server]` macro reads at compile time too).
+pub const SERVER_FN_PREFIX: &str = env!("SERVER_FN_PREFIX");
+
 /// The URL prefix under which the server serves this build's bundle (`{root}/pkg/…`), provided
 /// as context to every page; none means plain `/pkg/`.
 #[derive(Clone, Debug, Default)]

@@ -22,7 +22,7 @@ pub async fn get_current_user() -> Result<Option<User>, AppError> {
 #[server]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let services = crate::server::services()?;
-    let client = crate::server::visitor()?.client.to_string();
+    let client = services::limits::client_key(crate::server::visitor()?.client);
     let (_, session) = services.accounts.sign_in(&email, &password, &client).await.inspect_err(|_| {
         crate::server::keep_email_of_refused_form(&services, &email);
     })?;
@@ -34,7 +34,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
 #[server]
 pub async fn register(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let services = crate::server::services()?;
-    let (_, session) = services.accounts.register(&email, &password).await.inspect_err(|_| {
+    let client = services::limits::client_key(crate::server::visitor()?.client);
+    let (_, session) = services.accounts.register(&email, &password, &client).await.inspect_err(|_| {
         crate::server::keep_email_of_refused_form(&services, &email);
     })?;
     crate::server::start_browser_session(&services, &session, next.as_deref());

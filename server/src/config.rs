@@ -115,14 +115,36 @@ pub struct Config {
     #[arg(long, env = "CORS_ORIGINS", value_name = "CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
 
-    /// Sustained requests per second each client address may make to `/api`; 0 turns the
-    /// limit off (benchmarks). Over it: 429 with `Retry-After`.
+    /// Sustained requests per second each client network (IPv4 address or IPv6 /64) may make
+    /// to `/api`; 0 turns the limit off (benchmarks). Over it: 429 with `Retry-After`. Shared by
+    /// every instance when REDIS_URL is set.
     #[arg(long, env = "API_RATE_LIMIT_PER_SECOND", value_name = "API_RATE_LIMIT_PER_SECOND", default_value_t = 20)]
     pub api_rate_limit_per_second: u32,
 
     /// Requests a client may make at once before the sustained rate applies.
     #[arg(long, env = "API_RATE_LIMIT_BURST", value_name = "API_RATE_LIMIT_BURST", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     pub api_rate_limit_burst: u32,
+
+    /// Sustained requests per second each client network (IPv4 address or IPv6 /64) may make
+    /// to pages and server functions; 0 turns the limit off. Sized for a person clicking and
+    /// typing quickly: a page is one request plus its islands' calls. Over it: 429.
+    #[arg(long, env = "UI_RATE_LIMIT_PER_SECOND", value_name = "UI_RATE_LIMIT_PER_SECOND", default_value_t = 20)]
+    pub ui_rate_limit_per_second: u32,
+
+    /// Page and server-function requests a client may make at once before the sustained rate
+    /// applies.
+    #[arg(long, env = "UI_RATE_LIMIT_BURST", value_name = "UI_RATE_LIMIT_BURST", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..))]
+    pub ui_rate_limit_burst: u32,
+
+    /// Accounts each client network may register per hour (10 of them at once), through the
+    /// API and the UI alike; 0 turns the limit off (test servers). Over it: 429.
+    #[arg(long, env = "REGISTRATIONS_PER_HOUR", value_name = "REGISTRATIONS_PER_HOUR", default_value_t = services::accounts::DEFAULT_REGISTRATIONS_PER_HOUR)]
+    pub registrations_per_hour: u32,
+
+    /// Password hashes (argon2, 19 MiB and a core each) computed at once; more wait up to 2 s,
+    /// then get 503 with `Retry-After`. Default: the number of cores.
+    #[arg(long, env = "PASSWORD_HASH_CONCURRENCY", value_name = "PASSWORD_HASH_CONCURRENCY", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub password_hash_concurrency: Option<u16>,
 
     #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,

@@ -4,18 +4,20 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use services::accounts::{AccountService, SignInLimits, store_for};
+use services::accounts::password::HashPool;
+use services::accounts::{AccountService, AuthLimits, store_for};
 use services::cache::{CacheStore, MemoryStore, RedisStore};
 use services::catalog::CatalogService;
 use services::db::Database;
 use services::favorites::FavoritesService;
 use services::for_you::ForYouService;
+use services::limits::{Limiter, Rate};
 use services::tmdb::TmdbClient;
 
 use crate::config::{Config, MetricsAccess};
-use crate::http::ApiRateLimit;
 use crate::http::security_headers::SecurityHeaders;
 use crate::http::session::BrowserSessions;
+use crate::http::throttle::ClientRateLimits;
 use crate::upstream::{self, Upstream};
 
 /// In-process cache budget: enough for every list page and detail the hub serves in a day.
@@ -35,8 +37,8 @@ pub struct AppState {
     pub emulator: Option<Arc<emulator::Emulator>>,
     /// Browser sessions (cookies) and client addresses.
     pub sessions: BrowserSessions,
-    /// Per-client limit on `/api`; `None` when turned off.
-    pub api_rate_limit: Option<ApiRateLimit>,
+    /// Per-client limits on `/api` and on pages with their server functions.
+    pub client_limits: ClientRateLimits,
     /// Origins allowed to call `/api` from a browser.
     pub cors_origins: Arc<[String]>,
     pub security_headers: SecurityHeaders,
@@ -82,8 +84,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     db.migrate().await?;
     tracing::info!(backend = db.backend(), "database ready, migrations applied");
 
-    let cache: Arc<dyn CacheStore> = match &config.redis_url {
-        Some(url) => Arc::new(RedisStore::new(url, "nexus:")?),
+    // Redis, when configured, holds the catalog cache and every instance's shared rate limits.
+    let redis = config.redis_url.as_deref().map(|url| RedisStore::new(url, "nexus:")).transpose()?.map(Arc::new);
+    let cache: Arc<dyn CacheStore> = match &redis {
+        Some(redis) => redis.clone(),
         None => Arc::new(MemoryStore::new(MEMORY_CACHE_BYTES)),
     };
     tracing::info!(store = cache.kind(), "cache ready");
@@ -94,8 +98,16 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
 
     let account_store = store_for(&db);
     let accounts = Arc::new(
-        AccountService::new(account_store.clone(), jwt_secret.as_bytes(), SignInLimits::default())
-            .with_refresh_reuse_grace(std::time::Duration::from_secs(config.refresh_reuse_grace_secs)),
+        AccountService::new(
+            account_store.clone(),
+            jwt_secret.as_bytes(),
+            AuthLimits::new(config.registrations_per_hour, redis.clone()),
+        )
+        .with_hash_pool(match config.password_hash_concurrency {
+            Some(concurrency) => HashPool::new(usize::from(concurrency), HashPool::per_core().retry_after()),
+            None => HashPool::per_core(),
+        })
+        .with_refresh_reuse_grace(std::time::Duration::from_secs(config.refresh_reuse_grace_secs)),
     );
     let for_you = Arc::new(ForYouService::new(
         account_store.clone(),
@@ -124,7 +136,12 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         public_url: public_url.into(),
         emulator: upstream.emulator.as_ref().map(|running| running.emulator.clone()),
         sessions,
-        api_rate_limit: ApiRateLimit::new(config.api_rate_limit_per_second, config.api_rate_limit_burst),
+        client_limits: ClientRateLimits {
+            api: Rate::per_second(config.api_rate_limit_per_second, config.api_rate_limit_burst)
+                .map(|rate| Limiter::new("api", rate, redis.clone())),
+            ui: Rate::per_second(config.ui_rate_limit_per_second, config.ui_rate_limit_burst)
+                .map(|rate| Limiter::new("ui", rate, redis.clone())),
+        },
         cors_origins: config.cors_origins.clone().into(),
         security_headers: SecurityHeaders::new(image_origin, https),
         metrics_access,

@@ -7,4 +7,5 @@ pub mod catalog;
 pub mod db;
 pub mod favorites;
 pub mod for_you;
+pub mod limits;
 pub mod tmdb;

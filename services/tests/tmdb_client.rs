@@ -141,3 +141,32 @@ async fn connection_errors_are_reported_as_such() {
     let error = TmdbClient::new(config).expect("client").movie_genres("en").await.expect_err("fails");
     assert!(matches!(error, TmdbError::Connection(_)), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_so_the_key_stays_with_tmdb() {
+    let server = MockServer::start().await;
+    Mock::given(path("/3/genre/movie/list"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/elsewhere", server.uri())))
+        .mount(&server)
+        .await;
+    Mock::given(path("/elsewhere")).respond_with(ok()).mount(&server).await;
+    let error = client(&server, Duration::from_secs(2)).movie_genres("en").await.expect_err("not followed");
+    assert!(matches!(error, TmdbError::Rejected { status: 302, .. }), "{error:?}");
+    let paths: Vec<String> =
+        server.received_requests().await.unwrap_or_default().iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(paths, ["/3/genre/movie/list"], "the key was not sent on");
+}
+
+#[tokio::test]
+async fn connection_errors_never_name_the_url_and_its_api_key() {
+    // A port nothing listens on: every attempt is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = closed.local_addr().expect("addr");
+    drop(closed);
+    let mut config = TmdbConfig::new(format!("http://{address}/3"), Credential::ApiKey("v3-key-0123456789".into()));
+    config.min_backoff = Duration::from_millis(5);
+    let error = TmdbClient::new(config).expect("client").movie_genres("en").await.expect_err("refused");
+    assert!(matches!(error, TmdbError::Connection(_)), "{error:?}");
+    let message = error.to_string();
+    assert!(!message.contains("v3-key-0123456789") && !message.contains("api_key"), "{message}");
+}

@@ -38,14 +38,16 @@ fn token_pair(session: Session) -> TokenPair {
         (status = 201, description = "Registered and signed in", body = Registered),
         JsonBodyFailures,
         (status = 409, description = "That email address already has an account", body = ErrorBody),
-        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this network; see `Retry-After`", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable, or too many sign-ins are being checked at once; see `Retry-After`", body = ErrorBody),
     ),
 )]
 pub(super) async fn register(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<(StatusCode, Json<Registered>), ApiError> {
-    let (account, session) = state.accounts.register(&body.email, &body.password).await?;
+    let (account, session) = state.accounts.register(&body.email, &body.password, &client).await?;
     Ok((StatusCode::CREATED, Json(Registered { user: account.to_user(), tokens: token_pair(session) })))
 }
 
@@ -59,7 +61,7 @@ pub(super) async fn register(
         JsonBodyFailures,
         (status = 401, description = "Invalid email or password (the same answer for both)", body = ErrorBody),
         (status = 429, description = "Too many attempts; see `Retry-After`", body = ErrorBody),
-        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable, or too many sign-ins are being checked at once; see `Retry-After`", body = ErrorBody),
     ),
 )]
 pub(super) async fn sign_in(

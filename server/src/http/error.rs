@@ -28,6 +28,8 @@ pub enum ApiError {
     Conflict { message: &'static str },
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    #[error("server busy")]
+    Busy { retry_after_secs: u64 },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -72,7 +74,10 @@ impl From<AuthError> for ApiError {
                 Self::Unauthorized { message: "the access token is invalid or expired" }
             }
             AuthError::Throttled { retry_after } => {
-                Self::TooManyRequests { retry_after_secs: retry_after.as_secs_f64().ceil().max(1.0) as u64 }
+                Self::TooManyRequests { retry_after_secs: services::limits::retry_after_secs(retry_after) }
+            }
+            AuthError::Busy { retry_after } => {
+                Self::Busy { retry_after_secs: services::limits::retry_after_secs(retry_after) }
             }
             AuthError::Unavailable(cause) => {
                 tracing::warn!(error = %cause, "account store unavailable");
@@ -147,6 +152,12 @@ impl IntoResponse for ApiError {
                 format!("Too many attempts. Try again in {retry_after_secs} seconds."),
                 None,
             ),
+            Self::Busy { retry_after_secs } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_busy",
+                format!("Too many sign-ins are being checked right now. Try again in {retry_after_secs} seconds."),
+                None,
+            ),
             Self::DatabaseUnavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "database_unavailable",
@@ -183,7 +194,7 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(json!({ "error": error }))).into_response();
         let headers = response.headers_mut();
         match self {
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs } | Self::Busy { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             }
             Self::Unavailable | Self::DatabaseUnavailable => {

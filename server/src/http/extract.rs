@@ -64,15 +64,16 @@ where
     }
 }
 
-/// The client's address, for throttling, as the session middleware worked it out (the peer,
-/// or the forwarded client behind a trusted proxy); "unknown" if the middleware did not run.
+/// The key a client is throttled by ([`services::limits::client_key`]: its IPv4 address or
+/// IPv6 /64), from the address the session middleware worked out (the peer, or the forwarded
+/// client behind a trusted proxy); "unknown" if the middleware did not run.
 pub struct ClientAddr(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<ClientIp>().map(|ClientIp(ip)| ip.to_string());
+        let addr = parts.extensions.get::<ClientIp>().map(|ClientIp(ip)| services::limits::client_key(*ip));
         Ok(Self(addr.unwrap_or_else(|| "unknown".to_owned())))
     }
 }

@@ -18,6 +18,7 @@ mod query;
 pub mod security_headers;
 mod server_fns;
 pub mod session;
+pub mod throttle;
 
 use std::sync::OnceLock;
 
@@ -25,7 +26,7 @@ use app::server::ServerContext;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
+use axum::http::{HeaderName, HeaderValue, Request};
 use axum::routing::{MethodRouter, any};
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
@@ -35,7 +36,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use api_guard::ApiRateLimit;
 pub use error::ApiError;
 
 use crate::state::AppState;
@@ -107,7 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         .layer(axum::middleware::from_fn(api_guard::json_errors))
         .layer(DefaultBodyLimit::max(api_guard::BODY_LIMIT_BYTES))
-        .layer(axum::middleware::from_fn_with_state(state.api_rate_limit.clone(), api_guard::rate_limit))
+        .layer(axum::middleware::from_fn_with_state(state.client_limits.clone(), throttle::api))
         .layer(api_guard::cors(&state.cors_origins));
 
     let mut router = Router::new()
@@ -121,32 +121,59 @@ pub fn router(state: AppState) -> Router {
         router = router.nest_service(EMULATOR_IMAGES_PATH, emulator::images_router(emulator.clone()));
     }
 
+    // Outermost first: the client's address, its rate limit, then its session, so a client over
+    // its limit costs no database work.
+    let client_ip = axum::middleware::from_fn_with_state(state.clone(), session::client_ip);
+    let ui_limit = axum::middleware::from_fn_with_state(state.client_limits.clone(), throttle::ui);
     let identify = axum::middleware::from_fn_with_state(state.clone(), session::identify);
     let security = axum::middleware::from_fn_with_state(state.security_headers.clone(), security_headers::add);
     // Inside the metrics, so they count server-function failures by their real status.
     let router = router.layer(axum::middleware::from_fn(server_fns::error_statuses));
-    router.layer(axum::middleware::from_fn(metrics::track)).with_state(state).layer(identify).layer(security).layer(
-        ServiceBuilder::new()
-            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-            .layer(
-                TraceLayer::new_for_http()
-                    .make_span_with(|request: &Request<_>| {
-                        let request_id = request
-                            .extensions()
-                            .get::<RequestId>()
-                            .and_then(|id| id.header_value().to_str().ok())
-                            .unwrap_or_default();
-                        tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
-                    })
-                    .on_response(
-                        DefaultOnResponse::new()
-                            .level(tracing::Level::INFO)
-                            .latency_unit(tower_http::LatencyUnit::Micros),
-                    ),
-            )
-            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-            .layer(compression()),
-    )
+    router
+        .layer(axum::middleware::from_fn(metrics::track))
+        .with_state(state)
+        .layer(identify)
+        .layer(ui_limit)
+        .layer(client_ip)
+        .layer(security)
+        .layer(
+            ServiceBuilder::new()
+                .map_request(drop_unsafe_request_id)
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request<_>| {
+                            let request_id = request
+                                .extensions()
+                                .get::<RequestId>()
+                                .and_then(|id| id.header_value().to_str().ok())
+                                .unwrap_or_default();
+                            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id)
+                        })
+                        .on_response(
+                            DefaultOnResponse::new()
+                                .level(tracing::Level::INFO)
+                                .latency_unit(tower_http::LatencyUnit::Micros),
+                        ),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(compression()),
+        )
+}
+
+/// A client's `X-Request-Id` is kept (so one request can be followed from a load balancer's
+/// logs into ours) only when it is a short token of safe characters; anything else is replaced
+/// by one of ours, so that ids in logs and error bodies are ids and nothing else.
+fn drop_unsafe_request_id<B>(mut request: Request<B>) -> Request<B> {
+    let safe = |value: &HeaderValue| {
+        let bytes = value.as_bytes();
+        (1..=64).contains(&bytes.len())
+            && bytes.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+    };
+    if request.headers().get_all(&REQUEST_ID).iter().any(|value| !safe(value)) {
+        request.headers_mut().remove(&REQUEST_ID);
+    }
+    request
 }
 
 /// br and gzip at their fastest levels: at the default brotli level, compressing a 10 kB list

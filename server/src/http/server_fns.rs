@@ -31,7 +31,7 @@ pub async fn error_statuses(request: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = error.status();
-        if let AppError::Throttled { seconds } = error {
+        if let AppError::Throttled { seconds } | AppError::Busy { seconds } = error {
             parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
     }

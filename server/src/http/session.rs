@@ -113,14 +113,24 @@ pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNe
         .map(str::trim)
         .collect::<Vec<_>>();
     for entry in forwarded.iter().rev() {
-        match entry.parse::<IpAddr>() {
-            Ok(ip) if is_trusted(&ip) => continue,
-            Ok(ip) => return Some(ip),
+        match forwarded_address(entry) {
+            Some(ip) if is_trusted(&ip) => continue,
+            Some(ip) => return Some(ip),
             // Garbage where an address should be: stop believing the header.
-            Err(_) => break,
+            None => break,
         }
     }
     Some(peer)
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with the client's port as some proxies
+/// write it (`203.0.113.9:5678`, `[2001:db8::1]:5678`), or a bracketed IPv6 address.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|socket| socket.ip()))
+        .or_else(|_| entry.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or_default().parse())
+        .ok()
 }
 
 /// Whether a state-changing request comes from our own pages. Browsers send
@@ -143,19 +153,26 @@ pub fn is_same_origin(headers: &HeaderMap, public_origin: &str) -> bool {
 
 /// Paths that never carry a browser session: the REST API (bearer tokens), static files,
 /// operations endpoints.
-fn is_sessionless(path: &str) -> bool {
+pub fn is_sessionless(path: &str) -> bool {
     ["/api/", "/emulator/"].iter().any(|prefix| path.starts_with(prefix))
         || assets::is_bundle_path(path)
         || matches!(path, "/api" | "/healthz" | "/readyz" | "/metrics" | "/favicon.svg" | "/favicon.ico")
 }
 
-pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Works out the client's address once, for every later layer and handler ([`ClientIp`]).
+pub async fn client_ip(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
     // Without a peer (in-process tests) every caller counts as one unspecified client.
     let client =
         client_address(peer, request.headers(), &state.sessions.trusted_proxies).unwrap_or(IpAddr::from([0, 0, 0, 0]));
     request.extensions_mut().insert(ClientIp(client));
+    next.run(request).await
+}
 
+/// The browser session of a page or server-function request (after [`client_ip`] and the
+/// rate limit), and the CSRF rule for the ones that change state.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let client = request.extensions().get::<ClientIp>().map_or(IpAddr::from([0, 0, 0, 0]), |ClientIp(ip)| *ip);
     if is_sessionless(request.uri().path()) {
         return next.run(request).await;
     }
@@ -209,6 +226,17 @@ mod tests {
         assert_eq!(client_address(peer("10.0.0.1"), &forwarded, &[]), peer("10.0.0.1"));
         let garbage = headers(&[("x-forwarded-for", "nonsense")]);
         assert_eq!(client_address(peer("10.0.0.1"), &garbage, &[proxy]), peer("10.0.0.1"));
+        // Entries with the client's port, or IPv6 in brackets, as some proxies write them.
+        for (entry, client) in [
+            ("203.0.113.9:5678", "203.0.113.9"),
+            ("[2001:db8::7]:5678", "2001:db8::7"),
+            ("[2001:db8::7]", "2001:db8::7"),
+            ("2001:db8::7", "2001:db8::7"),
+        ] {
+            let mut forwarded = HeaderMap::new();
+            forwarded.insert("x-forwarded-for", HeaderValue::from_str(&format!("{entry}, 10.0.0.2")).expect("value"));
+            assert_eq!(client_address(peer("10.0.0.1"), &forwarded, &[proxy]), peer(client), "{entry}");
+        }
     }
 
     #[test]

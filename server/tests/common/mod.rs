@@ -79,3 +79,12 @@ pub async fn get_with_token(app: &TestApp, uri: &str, token: &str) -> (StatusCod
         Request::get(uri).header("authorization", format!("Bearer {token}")).body(Body::empty()).expect("request");
     send(app, request).await
 }
+
+/// The status, headers and body text of a response (pages, anything not JSON).
+pub async fn raw(app: &TestApp, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app.router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}

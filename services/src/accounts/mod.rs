@@ -11,7 +11,10 @@ pub mod tokens;
 use std::sync::Arc;
 
 pub use postgres::PgAccountStore;
-pub use service::{AccountService, AuthError, DEFAULT_REFRESH_REUSE_GRACE, Session, SignInLimits, normalise_email};
+pub use service::{
+    AccountService, AuthError, AuthLimits, DEFAULT_REFRESH_REUSE_GRACE, DEFAULT_REGISTRATIONS_PER_HOUR, Session,
+    normalise_email,
+};
 pub use sqlite::SqliteAccountStore;
 pub use store::{AccountStore, StoreError};
 

@@ -1,12 +1,15 @@
 //! Password rules and hashing: argon2id (19 MiB, t=2, p=1, OWASP's first choice), always on
-//! the blocking pool so a sign-in never stalls the async workers.
+//! the blocking pool so a sign-in never stalls the async workers, and a bounded number at a
+//! time ([`HashPool`]).
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub const MIN_CHARS: usize = 8;
 pub const MAX_CHARS: usize = 128;
@@ -48,36 +51,88 @@ fn argon2() -> Argon2<'static> {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(String);
-
-/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`), computed on the blocking pool.
-pub async fn hash(password: String) -> Result<String, HashError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| HashError(e.to_string()))
-    })
-    .await
-    .map_err(|e| HashError(e.to_string()))?
+pub enum HashError {
+    /// Every hashing slot stayed taken for the whole wait: the server is saturated.
+    #[error("too many password checks at once")]
+    Busy,
+    #[error("password hashing failed: {0}")]
+    Failed(String),
 }
 
-/// Whether `password` matches `phc`, computed on the blocking pool. With `None` (no such
-/// account) the same work is done against a fixed hash, so response times do not tell which
-/// emails have accounts.
-pub async fn verify(password: String, phc: Option<String>) -> Result<bool, HashError> {
-    static DUMMY: LazyLock<String> = LazyLock::new(|| {
-        let salt = SaltString::encode_b64(b"nexus-dummy-salt").unwrap_or_else(|_| SaltString::generate(&mut OsRng));
-        argon2().hash_password(b"no account has this password", &salt).map(|h| h.to_string()).unwrap_or_default()
-    });
-    tokio::task::spawn_blocking(move || {
-        let known = phc.is_some();
-        let phc = phc.unwrap_or_else(|| DUMMY.clone());
-        let parsed = PasswordHash::new(&phc).map_err(|e| HashError(e.to_string()))?;
-        let matches = argon2().verify_password(password.as_bytes(), &parsed).is_ok();
-        Ok(known && matches)
-    })
-    .await
-    .map_err(|e| HashError(e.to_string()))?
+/// Runs the argon2 work, a bounded number at a time.
+///
+/// Each hash holds 19 MiB and a core for tens of milliseconds. Unbounded, a few hundred
+/// concurrent sign-ins or registrations would take gigabytes and every blocking thread (which
+/// DNS lookups and file serving need too); bounded, the excess waits briefly and is then
+/// refused as busy, and the rest of the server keeps answering.
+#[derive(Clone)]
+pub struct HashPool {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl HashPool {
+    /// `concurrency` hashes at once (at least one); a caller waits up to `wait` for a slot.
+    pub fn new(concurrency: usize, wait: Duration) -> Self {
+        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))), wait }
+    }
+
+    /// One hash per core, and up to two seconds' wait.
+    pub fn per_core() -> Self {
+        Self::new(std::thread::available_parallelism().map_or(2, usize::from), Duration::from_secs(2))
+    }
+
+    /// How long a refused caller should wait before trying again.
+    pub fn retry_after(&self) -> Duration {
+        self.wait
+    }
+
+    async fn slot(&self) -> Result<OwnedSemaphorePermit, HashError> {
+        match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(closed)) => Err(HashError::Failed(closed.to_string())),
+            Err(_) => {
+                metrics::counter!("password_hash_busy_total").increment(1);
+                Err(HashError::Busy)
+            }
+        }
+    }
+
+    /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$...`), computed on the blocking pool.
+    pub async fn hash(&self, password: String) -> Result<String, HashError> {
+        let permit = self.slot().await?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let salt = SaltString::generate(&mut OsRng);
+            argon2()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| HashError::Failed(e.to_string()))
+        })
+        .await
+        .map_err(|e| HashError::Failed(e.to_string()))?
+    }
+
+    /// Whether `password` matches `phc`, computed on the blocking pool. With `None` (no such
+    /// account) the same work is done against a fixed hash, so response times do not tell
+    /// which emails have accounts.
+    pub async fn verify(&self, password: String, phc: Option<String>) -> Result<bool, HashError> {
+        static DUMMY: LazyLock<String> = LazyLock::new(|| {
+            let salt = SaltString::encode_b64(b"nexus-dummy-salt").unwrap_or_else(|_| SaltString::generate(&mut OsRng));
+            argon2().hash_password(b"no account has this password", &salt).map(|h| h.to_string()).unwrap_or_default()
+        });
+        let permit = self.slot().await?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let known = phc.is_some();
+            let phc = phc.unwrap_or_else(|| DUMMY.clone());
+            let parsed = PasswordHash::new(&phc).map_err(|e| HashError::Failed(e.to_string()))?;
+            let matches = argon2().verify_password(password.as_bytes(), &parsed).is_ok();
+            Ok(known && matches)
+        })
+        .await
+        .map_err(|e| HashError::Failed(e.to_string()))?
+    }
 }
 
 #[cfg(test)]
@@ -98,10 +153,34 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_and_verify() {
-        let phc = hash("correct horse battery staple".into()).await.expect("hash");
+        let pool = HashPool::per_core();
+        let phc = pool.hash("correct horse battery staple".into()).await.expect("hash");
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
-        assert!(verify("correct horse battery staple".into(), Some(phc.clone())).await.expect("verify"));
-        assert!(!verify("wrong horse".into(), Some(phc)).await.expect("verify"));
-        assert!(!verify("anything".into(), None).await.expect("dummy verify"));
+        assert!(pool.verify("correct horse battery staple".into(), Some(phc.clone())).await.expect("verify"));
+        assert!(!pool.verify("wrong horse".into(), Some(phc)).await.expect("verify"));
+        assert!(!pool.verify("anything".into(), None).await.expect("dummy verify"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn hashing_is_bounded_and_the_excess_is_refused_as_busy() {
+        // One slot, and no patience: of many hashes started together, one runs at a time and
+        // those that cannot get the slot at once are refused rather than queued without end.
+        let pool = HashPool::new(1, Duration::from_millis(1));
+        let attempts = (0..8).map(|_| {
+            let pool = pool.clone();
+            tokio::spawn(async move { pool.hash("correct horse battery staple".into()).await })
+        });
+        let mut busy = 0;
+        let mut hashed = 0;
+        for attempt in attempts.collect::<Vec<_>>() {
+            match attempt.await.expect("task") {
+                Ok(_) => hashed += 1,
+                Err(HashError::Busy) => busy += 1,
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert!(hashed >= 1 && busy >= 1, "hashed {hashed}, busy {busy}");
+        // With the slot free again, the next one runs.
+        pool.hash("correct horse battery staple".into()).await.expect("a free slot hashes");
     }
 }

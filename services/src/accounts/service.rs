@@ -1,17 +1,17 @@
 //! Registration, sign-in, token refresh with rotation, sign-out: the rules, in one place for
 //! the REST API and the UI alike.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 
-use super::password::{self, PasswordRejected};
+use super::password::{self, HashPool, PasswordRejected};
 use super::store::{Account, AccountStore, NewRefreshToken, RefreshUse, StoreError};
 use super::tokens::{self, AccessTokens, REFRESH_TTL, TokenError};
+use crate::cache::RedisStore;
+use crate::limits::{Limiter, Rate};
 
 /// What a client keeps after signing in.
 #[derive(Debug, Clone)]
@@ -39,6 +39,9 @@ pub enum AuthError {
     InvalidAccessToken(TokenError),
     #[error("too many attempts; try again in {} seconds", .retry_after.as_secs().max(1))]
     Throttled { retry_after: Duration },
+    /// Every password-hashing slot is taken: the server is saturated, not the caller at fault.
+    #[error("too many sign-ins at once; try again in {} seconds", .retry_after.as_secs().max(1))]
+    Busy { retry_after: Duration },
     #[error("the account store is unavailable")]
     Unavailable(#[source] StoreError),
     #[error("internal error: {0}")]
@@ -57,7 +60,11 @@ impl From<StoreError> for AuthError {
 
 impl From<password::HashError> for AuthError {
     fn from(error: password::HashError) -> Self {
-        Self::Internal(error.to_string())
+        match error {
+            // The pool's own wait is a fair estimate of when a slot frees up.
+            password::HashError::Busy => Self::Busy { retry_after: Duration::from_secs(2) },
+            password::HashError::Failed(cause) => Self::Internal(cause),
+        }
     }
 }
 
@@ -80,21 +87,38 @@ pub fn normalise_email(email: &str) -> Result<String, AuthError> {
     if valid { Ok(email) } else { Err(AuthError::InvalidEmail) }
 }
 
-/// Sign-in attempts allowed per client address and per account.
-#[derive(Debug, Clone, Copy)]
-pub struct SignInLimits {
-    pub per_address_per_minute: NonZeroU32,
-    pub per_account_per_minute: NonZeroU32,
+/// The throttles in front of the password checks, keyed by [`client_key`](crate::limits::client_key) or by account.
+#[derive(Clone)]
+pub struct AuthLimits {
+    pub sign_in_by_client: Limiter,
+    pub sign_in_by_account: Limiter,
+    /// `None`: registration is not throttled (test servers that register many accounts).
+    pub registration_by_client: Option<Limiter>,
 }
 
-impl Default for SignInLimits {
-    fn default() -> Self {
+impl AuthLimits {
+    /// 30 sign-ins a minute per client network, 10 per account, and `registrations_per_hour`
+    /// registrations per client network (10 at once); shared through Redis when given.
+    pub fn new(registrations_per_hour: u32, shared: Option<Arc<RedisStore>>) -> Self {
+        let fixed = |count| Rate::per_minute(count, count).unwrap_or_else(|| Rate::per_minute(1, 1).expect("one"));
         Self {
-            per_address_per_minute: NonZeroU32::new(30).unwrap_or(NonZeroU32::MIN),
-            per_account_per_minute: NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
+            sign_in_by_client: Limiter::new("sign_in_client", fixed(30), shared.clone()),
+            sign_in_by_account: Limiter::new("sign_in_account", fixed(10), shared.clone()),
+            registration_by_client: Rate::per_hour(registrations_per_hour, registrations_per_hour.min(10))
+                .map(|rate| Limiter::new("register_client", rate, shared)),
         }
     }
 }
+
+impl Default for AuthLimits {
+    fn default() -> Self {
+        Self::new(DEFAULT_REGISTRATIONS_PER_HOUR, None)
+    }
+}
+
+/// Registrations per hour from one client network: a household or an office registers a few;
+/// a script registering thousands is refused.
+pub const DEFAULT_REGISTRATIONS_PER_HOUR: u32 = 30;
 
 /// How long a spent refresh token may be presented again for another pair, by default.
 ///
@@ -107,20 +131,26 @@ pub const DEFAULT_REFRESH_REUSE_GRACE: Duration = Duration::from_secs(30);
 pub struct AccountService {
     store: Arc<dyn AccountStore>,
     tokens: AccessTokens,
-    by_address: DefaultKeyedRateLimiter<String>,
-    by_account: DefaultKeyedRateLimiter<String>,
+    limits: AuthLimits,
+    hashing: HashPool,
     refresh_reuse_grace: chrono::TimeDelta,
 }
 
 impl AccountService {
-    pub fn new(store: Arc<dyn AccountStore>, jwt_secret: &[u8], limits: SignInLimits) -> Self {
+    pub fn new(store: Arc<dyn AccountStore>, jwt_secret: &[u8], limits: AuthLimits) -> Self {
         Self {
             store,
             tokens: AccessTokens::new(jwt_secret),
-            by_address: RateLimiter::keyed(Quota::per_minute(limits.per_address_per_minute)),
-            by_account: RateLimiter::keyed(Quota::per_minute(limits.per_account_per_minute)),
+            limits,
+            hashing: HashPool::per_core(),
             refresh_reuse_grace: grace(DEFAULT_REFRESH_REUSE_GRACE),
         }
+    }
+
+    /// How many password hashes run at once, and how long the rest wait before being refused.
+    pub fn with_hash_pool(mut self, hashing: HashPool) -> Self {
+        self.hashing = hashing;
+        self
     }
 
     /// How long a spent refresh token still gets another pair (see
@@ -134,24 +164,34 @@ impl AccountService {
         &self.store
     }
 
-    pub async fn register(&self, email: &str, password: &str) -> Result<(Account, Session), AuthError> {
+    /// `client` is the caller's [`client_key`](crate::limits::client_key), for throttling.
+    pub async fn register(&self, email: &str, password: &str, client: &str) -> Result<(Account, Session), AuthError> {
         let email = normalise_email(email)?;
         password::check_new(password).map_err(AuthError::WeakPassword)?;
-        let hash = password::hash(password.to_owned()).await?;
+        if let Some(limiter) = &self.limits.registration_by_client {
+            throttle(limiter, client, client).await?;
+        }
+        // A taken address is refused before the hash: it would be refused after it anyway
+        // (registration says so by design), so it should not cost 19 MiB and a core.
+        if self.store.credentials_by_email(&email).await?.is_some() {
+            return Err(AuthError::EmailTaken);
+        }
+        let hash = self.hashing.hash(password.to_owned()).await?;
         let account = self.store.create_account(&email, &hash, Utc::now()).await?;
         tracing::info!(account = %account.id, "account registered");
         let session = self.start_session(account.id, Uuid::new_v4()).await?;
         Ok((account, session))
     }
 
-    /// `client` is the caller's address, for throttling.
+    /// `client` is the caller's [`client_key`](crate::limits::client_key), for throttling.
     pub async fn sign_in(&self, email: &str, password: &str, client: &str) -> Result<(Account, Session), AuthError> {
         let email = normalise_email(email).map_err(|_| AuthError::InvalidCredentials)?;
-        self.throttle(client, &email)?;
+        throttle(&self.limits.sign_in_by_client, client, client).await?;
+        throttle(&self.limits.sign_in_by_account, &email, client).await?;
         let credentials = self.store.credentials_by_email(&email).await?;
         let hash = credentials.as_ref().map(|c| c.password_hash.clone());
         // Verified even when there is no account, so both cases take the same time.
-        let matches = password::verify(password.to_owned(), hash).await?;
+        let matches = self.hashing.verify(password.to_owned(), hash).await?;
         match credentials {
             Some(credentials) if matches => {
                 let session = self.start_session(credentials.account.id, Uuid::new_v4()).await?;
@@ -159,19 +199,6 @@ impl AccountService {
             }
             _ => Err(AuthError::InvalidCredentials),
         }
-    }
-
-    fn throttle(&self, client: &str, email: &str) -> Result<(), AuthError> {
-        let clock = governor::clock::DefaultClock::default();
-        for (limiter, key) in [(&self.by_address, client), (&self.by_account, email)] {
-            if let Err(not_until) = limiter.check_key(&key.to_owned()) {
-                use governor::clock::Clock;
-                let retry_after = not_until.wait_time_from(clock.now());
-                tracing::warn!(client, "sign-in throttled");
-                return Err(AuthError::Throttled { retry_after });
-            }
-        }
-        Ok(())
     }
 
     /// Spends a refresh token for a new pair. Presenting a spent token again within the reuse
@@ -235,6 +262,14 @@ impl AccountService {
             .await?;
         Ok(Session { access, access_expires_at, refresh, refresh_expires_at })
     }
+}
+
+/// Charges `key` to `limiter`, or refuses with how long to wait.
+async fn throttle(limiter: &Limiter, key: &str, client: &str) -> Result<(), AuthError> {
+    limiter.check(key).await.map_err(|retry_after| {
+        tracing::warn!(client, "authentication throttled");
+        AuthError::Throttled { retry_after }
+    })
 }
 
 #[cfg(test)]

@@ -70,6 +70,38 @@ impl RedisStore {
     fn key(&self, key: &str) -> String {
         format!("{}{key}", self.prefix)
     }
+
+    /// Charges one action to `key` under a GCRA limit (one action per `interval`, `burst` at
+    /// once), atomically for every instance: `None` when it may go ahead, else how long it must
+    /// wait. Redis' own clock decides, so instances with skewed clocks agree.
+    pub async fn gcra(&self, key: &str, interval: Duration, burst: u32) -> Result<Option<Duration>, StoreError> {
+        // Times in microseconds; the key holds the "theoretical arrival time" of the next action.
+        static SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+            redis::Script::new(
+                r"
+                local time = redis.call('TIME')
+                local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+                local interval = tonumber(ARGV[1])
+                local tat = tonumber(redis.call('GET', KEYS[1])) or now
+                if tat < now then tat = now end
+                local next_tat = tat + interval
+                local wait = next_tat - now - tonumber(ARGV[2]) * interval
+                if wait > 0 then return wait end
+                redis.call('SET', KEYS[1], string.format('%d', next_tat), 'PX', math.ceil((next_tat - now) / 1000))
+                return 0
+                ",
+            )
+        });
+        let mut connection = self.connection().await?;
+        let interval_us = u64::try_from(interval.as_micros()).unwrap_or(u64::MAX).max(1);
+        let mut invocation = SCRIPT.prepare_invoke();
+        invocation.key(self.key(key)).arg(interval_us).arg(burst);
+        match invocation.invoke_async::<i64>(&mut connection).await {
+            Ok(wait_us) if wait_us > 0 => Ok(Some(Duration::from_micros(wait_us.unsigned_abs()))),
+            Ok(_) => Ok(None),
+            Err(error) => Err(self.failed(error).await),
+        }
+    }
 }
 
 #[async_trait]

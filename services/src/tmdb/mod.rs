@@ -97,6 +97,9 @@ impl TmdbError {
     }
 
     fn from_reqwest(error: reqwest::Error) -> Self {
+        // reqwest puts the whole URL in its message, and a v3 key rides in the query: the
+        // message is logged, so the URL never goes into it.
+        let error = error.without_url();
         if error.is_timeout() {
             Self::Timeout
         } else if error.is_decode() {
@@ -121,6 +124,8 @@ impl TmdbClient {
             // Each attempt gets its share of the budget, so a hung attempt leaves room to retry.
             .timeout(config.call_budget / u32::try_from(config.max_attempts.max(1)).unwrap_or(1))
             .user_agent(concat!("nexus-movie-hub/", env!("CARGO_PKG_VERSION")))
+            // A redirect would carry a v3 key (in the query) to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| TmdbError::Connection(e.to_string()))?;
         let limiter = RateLimiter::direct(Quota::per_second(config.requests_per_second));
