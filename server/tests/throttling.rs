@@ -3,24 +3,13 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
 use app::pages::discover::ListGenres;
 use app::session::Register;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use common::{app_with, send};
+use common::{app_with, from, send};
 use leptos::server_fn::ServerFn;
 use serde_json::{Value, json};
-
-/// A request as it arrives from `peer` over a real socket.
-fn from(peer: &str, mut request: Request<Body>) -> Request<Body> {
-    let address: SocketAddr =
-        format!("[{peer}]:40000").parse().or_else(|_| format!("{peer}:40000").parse()).expect("peer");
-    request.extensions_mut().insert(ConnectInfo(address));
-    request
-}
 
 fn json_post(path: &str, body: Value) -> Request<Body> {
     Request::post(path)
@@ -130,4 +119,19 @@ async fn the_api_limit_counts_an_ipv6_64_as_one_client() {
     assert_eq!(send(&app, from("2001:db8:9:9::2", page("/api/genres/"))).await.0, StatusCode::OK);
     assert_eq!(send(&app, from("2001:db8:9:9::3", page("/api/genres/"))).await.0, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(send(&app, from("2001:db8:9:a::1", page("/api/genres/"))).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn with_redis_down_each_instance_still_limits_on_its_own() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let dead_redis = format!("redis://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let app =
+        app_with(&["--redis-url", &dead_redis, "--api-rate-limit-per-second", "1", "--api-rate-limit-burst", "2"])
+            .await;
+    for _ in 0..2 {
+        assert_eq!(send(&app, from("203.0.113.50", page("/api/genres/"))).await.0, StatusCode::OK);
+    }
+    // Fail open to the local limiter, never to no limit at all.
+    assert_eq!(send(&app, from("203.0.113.50", page("/api/genres/"))).await.0, StatusCode::TOO_MANY_REQUESTS);
 }

@@ -12,8 +12,10 @@ use serde_json::{Value, json};
 
 const SECRET: &str = "two-instances-share-this-secret-of-32+-chars";
 
+/// Registration is not limited here: the limits live in the machine's Redis, shared by every
+/// run of these tests, which register from one address. The shared limits have their own test.
 async fn instance() -> TestApp {
-    instance_with(&[]).await
+    instance_with(&["--registrations-per-hour", "0"]).await
 }
 
 async fn instance_with(args: &[&str]) -> TestApp {
@@ -62,7 +64,7 @@ async fn a_favorite_added_through_one_instance_is_listed_by_the_other() {
 #[tokio::test]
 async fn refresh_tokens_spent_or_revoked_through_one_instance_are_refused_by_the_other() {
     // No reuse grace, so that a second use is a replay at once.
-    let strict = ["--refresh-reuse-grace-secs", "0"];
+    let strict = ["--refresh-reuse-grace-secs", "0", "--registrations-per-hour", "0"];
     let (a, b) = (instance_with(&strict).await, instance_with(&strict).await);
     let user = register(&a, &email()).await;
     let first = user["refresh"].as_str().expect("refresh").to_owned();
@@ -125,4 +127,50 @@ async fn the_catalog_cache_filled_by_one_instance_serves_the_other() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(upstream_calls(&b), before_b, "B answered from the shared cache");
     assert_eq!(from_a["results"], from_b["results"]);
+}
+
+/// A client network no other run of this test has used: the limits live in the shared Redis.
+fn fresh_network() -> String {
+    let random: u64 = rand::random();
+    format!("2001:db8:{:x}:{:x}", (random >> 16) & 0xffff, random & 0xffff)
+}
+
+#[tokio::test]
+async fn rate_limits_are_shared_so_more_instances_do_not_multiply_them() {
+    let args = ["--api-rate-limit-per-second", "1", "--api-rate-limit-burst", "4", "--registrations-per-hour", "2"];
+    let (a, b) = (instance_with(&args).await, instance_with(&args).await);
+    let network = fresh_network();
+    let get = |n: u32| {
+        common::from(
+            &format!("{network}::{n:x}"),
+            axum::http::Request::get("/api/genres/").body(axum::body::Body::empty()).expect("request"),
+        )
+    };
+    // Four requests through alternating instances use up the one budget of four...
+    for n in 0..4 {
+        let instance = if n % 2 == 0 { &a } else { &b };
+        assert_eq!(common::send(instance, get(n)).await.0, StatusCode::OK, "request {n}");
+    }
+    // ...so both refuse the fifth (each alone would have allowed four).
+    for instance in [&a, &b] {
+        let (status, headers, _) = common::send(instance, get(9)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(headers.contains_key("retry-after"));
+    }
+
+    // Registration likewise: two per hour for a network, whichever instance is asked (another
+    // network, since this one has spent its API budget).
+    let network = fresh_network();
+    let register = |n: u32| {
+        let body = json!({ "email": email(), "password": "a long shared passphrase" }).to_string();
+        let request = axum::http::Request::post("/api/auth/register/")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body))
+            .expect("request");
+        common::from(&format!("{network}::{n:x}"), request)
+    };
+    assert_eq!(common::send(&a, register(1)).await.0, StatusCode::CREATED);
+    assert_eq!(common::send(&b, register(2)).await.0, StatusCode::CREATED);
+    assert_eq!(common::send(&a, register(3)).await.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(common::send(&b, register(4)).await.0, StatusCode::TOO_MANY_REQUESTS);
 }

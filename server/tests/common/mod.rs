@@ -88,3 +88,10 @@ pub async fn raw(app: &TestApp, request: Request<Body>) -> (StatusCode, axum::ht
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
     (status, headers, String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// `request` as it arrives from `peer` (an IPv4 or IPv6 address) over a real socket.
+pub fn from(peer: &str, mut request: Request<Body>) -> Request<Body> {
+    let ip: std::net::IpAddr = peer.parse().expect("peer address");
+    request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(ip, 40000)));
+    request
+}
