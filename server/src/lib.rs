@@ -4,11 +4,11 @@
 
 pub mod config;
 pub mod http;
+pub mod serve;
 pub mod state;
 pub mod telemetry;
 pub mod upstream;
 
-use axum::serve::ListenerExt;
 use leptos::config::Env;
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
@@ -36,21 +36,16 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 pub async fn run(config: Config) -> Result<(), StartError> {
     let started = state::build(&config, leptos_options(&config)).await?;
     let db = started.state.db.clone();
+    let readiness = started.state.readiness.clone();
     let router = http::router(started.state);
 
-    // No Nagle: a streamed page's small chunks otherwise wait for the client's delayed ACK
-    // (measured: the compressed SSR home page sat at a 44 ms median with it on).
-    let listener = TcpListener::bind(config.site_addr).await.map_err(StartError::Listen)?.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "could not set TCP_NODELAY");
-        }
-    });
+    let listener = TcpListener::bind(config.site_addr).await.map_err(StartError::Listen)?;
     tracing::info!(addr = %config.site_addr, "listening on http://{}", config.site_addr);
-    // The peer address feeds sign-in throttling.
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Listen)?;
+    let shutdown = async move {
+        shutdown_signal().await;
+        readiness.drain();
+    };
+    serve::serve(listener, router, config.serve_limits(), shutdown).await.map_err(StartError::Listen)?;
 
     tracing::info!("shutting down");
     db.close().await;

@@ -15,6 +15,7 @@ use services::limits::{Limiter, Rate};
 use services::tmdb::TmdbClient;
 
 use crate::config::{Config, MetricsAccess};
+use crate::http::ops::{Readiness, UPSTREAM_PROBE_INTERVAL};
 use crate::http::security_headers::SecurityHeaders;
 use crate::http::session::BrowserSessions;
 use crate::http::throttle::ClientRateLimits;
@@ -44,6 +45,11 @@ pub struct AppState {
     pub security_headers: SecurityHeaders,
     /// Who may read `/metrics`.
     pub metrics_access: MetricsAccess,
+    /// Draining, and the upstream as last probed, for `/readyz`.
+    pub readiness: Readiness,
+    /// The most one request may take, and how many are handled at once.
+    pub request_timeout: std::time::Duration,
+    pub request_slots: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,6 +131,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     // The emulator's images come from this origin; TMDb's from its CDN.
     let image_origin = upstream.emulator.is_none().then(|| "https://image.tmdb.org".to_owned());
 
+    let catalog_for_probe = catalog.clone();
     let state = AppState {
         leptos_options,
         catalog,
@@ -145,6 +152,11 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         cors_origins: config.cors_origins.clone().into(),
         security_headers: SecurityHeaders::new(image_origin, https),
         metrics_access,
+        readiness: Readiness::start(catalog_for_probe, UPSTREAM_PROBE_INTERVAL),
+        request_timeout: std::time::Duration::from_secs(config.request_timeout_secs),
+        request_slots: Arc::new(tokio::sync::Semaphore::new(
+            usize::try_from(config.max_concurrent_requests).unwrap_or(usize::MAX),
+        )),
     };
     Ok(Started { state, upstream })
 }

@@ -96,8 +96,8 @@ async fn health_and_readiness() {
     let app = app().await;
     let (status, body) = get(&app, "/healthz").await;
     assert_eq!((status, &body["status"]), (StatusCode::OK, &Value::from("ok")));
-    let (status, body) = get(&app, "/readyz").await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let body = common::upstream_probed(&app).await;
+    assert_eq!(body["status"], "ready", "{body}");
     assert_eq!(body["checks"]["database"]["kind"], "sqlite");
     assert_eq!(body["checks"]["cache"]["kind"], "memory");
     assert_eq!(body["checks"]["upstream"]["status"], "up");

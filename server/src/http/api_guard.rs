@@ -1,10 +1,14 @@
-//! What stands in front of every `/api` route besides its rate limit (`throttle`): a 64 KiB
-//! body limit, CORS for the origins allowed by `CORS_ORIGINS`, and the API's JSON error shape
-//! for the answers axum itself gives (405).
+//! What stands in front of every route besides the rate limits (`throttle`): a 64 KiB body
+//! limit, a cap on requests handled at once, panics answered instead of dropped connections;
+//! and for `/api`, CORS for the origins allowed by `CORS_ORIGINS`, the API's JSON error shape
+//! for the answers axum itself gives (405), and the request id in every error body.
 
+use std::any::Any;
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::Request;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -12,8 +16,75 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use super::error::ApiError;
 
-/// The largest request body `/api` reads.
+/// The largest request body any route reads (the API's JSON, server functions' forms).
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// 503 with `Retry-After` at once when every request slot is taken: under overload, shedding
+/// beats a queue that grows until every request times out.
+pub async fn shed_overload(State(slots): State<Arc<tokio::sync::Semaphore>>, request: Request, next: Next) -> Response {
+    let Ok(_slot) = slots.try_acquire_owned() else {
+        metrics::counter!("http_requests_shed_total").increment(1);
+        let mut response =
+            (StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Try again in a moment.").into_response();
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    };
+    next.run(request).await
+}
+
+fn log_panic(payload: &(dyn Any + Send)) {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned());
+    tracing::error!(panic = %message, "a request handler panicked");
+}
+
+/// A panic under `/api`: the API's JSON 500, never a dropped connection.
+pub fn panic_as_json(payload: Box<dyn Any + Send + 'static>) -> Response {
+    log_panic(payload.as_ref());
+    ApiError::Internal.into_response()
+}
+
+/// A panic anywhere else: a short error page.
+pub fn panic_as_page(payload: Box<dyn Any + Send + 'static>) -> Response {
+    log_panic(payload.as_ref());
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong · Nexus</title>\
+                </head><body><main><h1>Something went wrong</h1><p>This is our fault, and it has been logged. \
+                Please go back and try again.</p></main></body></html>";
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, page).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
+/// Puts the request's id into every API error body (`error.request_id`), so that a report
+/// from a frontend developer can be found in the logs.
+pub async fn error_request_id(request: Request, next: Next) -> Response {
+    let request_id = request.headers().get("x-request-id").and_then(|id| id.to_str().ok()).map(str::to_owned);
+    let response = next.run(request).await;
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|kind| kind == "application/json");
+    let (Some(request_id), true, true) =
+        (request_id, response.status().is_client_error() || response.status().is_server_error(), is_json)
+    else {
+        return response;
+    };
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, BODY_LIMIT_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(_) => return Response::from_parts(parts, Body::from(bytes)),
+    };
+    let Some(error) = value.get_mut("error").and_then(|error| error.as_object_mut()) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    error.insert("request_id".to_owned(), serde_json::Value::String(request_id));
+    let bytes = serde_json::to_vec(&value).unwrap_or_else(|_| bytes.to_vec());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
+}
 
 /// axum answers a known path with an unknown method by an empty 405; the API answers in its
 /// error shape, keeping the `Allow` header.

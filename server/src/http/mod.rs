@@ -12,7 +12,7 @@ mod favorites;
 pub mod metrics;
 mod microcache;
 pub mod openapi;
-mod ops;
+pub mod ops;
 mod pagination;
 mod query;
 pub mod security_headers;
@@ -26,14 +26,16 @@ use app::server::ServerContext;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue, Request};
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
 use axum::routing::{MethodRouter, any};
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use error::ApiError;
@@ -106,8 +108,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api", any(|| async { ApiError::NotFound }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         .layer(axum::middleware::from_fn(api_guard::json_errors))
-        .layer(DefaultBodyLimit::max(api_guard::BODY_LIMIT_BYTES))
+        .layer(CatchPanicLayer::custom(api_guard::panic_as_json))
         .layer(axum::middleware::from_fn_with_state(state.client_limits.clone(), throttle::api))
+        .layer(axum::middleware::from_fn(api_guard::error_request_id))
         .layer(api_guard::cors(&state.cors_origins));
 
     let mut router = Router::new()
@@ -128,7 +131,13 @@ pub fn router(state: AppState) -> Router {
     let identify = axum::middleware::from_fn_with_state(state.clone(), session::identify);
     let security = axum::middleware::from_fn_with_state(state.security_headers.clone(), security_headers::add);
     // Inside the metrics, so they count server-function failures by their real status.
-    let router = router.layer(axum::middleware::from_fn(server_fns::error_statuses));
+    let router = router
+        .layer(axum::middleware::from_fn(server_fns::error_statuses))
+        // Every route, server functions included, reads at most 64 KiB of body.
+        .layer(DefaultBodyLimit::max(api_guard::BODY_LIMIT_BYTES))
+        .layer(CatchPanicLayer::custom(api_guard::panic_as_page))
+        .layer(axum::middleware::from_fn_with_state(state.request_slots.clone(), api_guard::shed_overload))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.request_timeout));
     router
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)

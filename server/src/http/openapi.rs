@@ -72,8 +72,8 @@ pub struct ErrorBody {
 pub struct ErrorObject {
     /// Stable and machine-readable: `invalid_parameter`, `validation_failed`, `malformed_body`,
     /// `unsupported_media_type`, `payload_too_large`, `unauthorized`, `conflict`, `not_found`,
-    /// `method_not_allowed`, `too_many_requests`, `upstream_unavailable`, `upstream_error`,
-    /// `database_unavailable`, `internal_error`.
+    /// `method_not_allowed`, `too_many_requests`, `server_busy`, `upstream_unavailable`,
+    /// `upstream_error`, `database_unavailable`, `internal_error`.
     pub code: String,
     /// For people; may change.
     pub message: String,
@@ -81,6 +81,8 @@ pub struct ErrorObject {
     /// for bad body fields. Absent otherwise.
     #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
+    /// The request's id, also in the `X-Request-Id` header: quote it when reporting a problem.
+    pub request_id: Option<String>,
 }
 
 /// The failures every catalog read may answer, besides its own.

@@ -95,3 +95,16 @@ pub fn from(peer: &str, mut request: Request<Body>) -> Request<Body> {
     request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(ip, 40000)));
     request
 }
+
+/// `/readyz` once the background probe has looked at the upstream (it runs at start-up).
+pub async fn upstream_probed(app: &TestApp) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, body) = get(app, "/readyz").await;
+        if body["checks"]["upstream"]["status"] != "unknown" {
+            return body;
+        }
+        assert!(std::time::Instant::now() < deadline, "the upstream was never probed: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

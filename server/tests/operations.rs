@@ -1,0 +1,110 @@
+//! What operators and load balancers rely on: readiness that never spends the TMDb budget and
+//! turns unready on shutdown, bounded connections (slowloris), bounded bodies everywhere.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{app, app_with, get, send, upstream_probed};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[tokio::test]
+async fn readiness_reads_the_upstream_from_the_background_probe_not_per_request() {
+    let app = app().await;
+    let emulator = app._started.state.emulator.clone().expect("the built-in emulator serves");
+    assert_eq!(upstream_probed(&app).await["checks"]["upstream"]["status"], "up");
+    let before = emulator.requests_received();
+    for _ in 0..100 {
+        let (status, _) = get(&app, "/readyz").await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    assert_eq!(emulator.requests_received(), before, "no upstream call for any /readyz");
+}
+
+#[tokio::test]
+async fn a_dead_upstream_makes_the_instance_degraded_not_unready() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let dead = format!("http://{}/3", closed.local_addr().expect("addr"));
+    drop(closed);
+    let app = app_with(&["--tmdb-api-key", "k", "--tmdb-base-url", &dead, "--tmdb-timeout-secs", "1"]).await;
+    let body = upstream_probed(&app).await;
+    assert_eq!(body["checks"]["upstream"]["status"], "down", "{body}");
+    assert_eq!(body["status"], "degraded");
+    let (status, _) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::OK, "stale copies keep serving, so the balancer keeps the instance");
+}
+
+#[tokio::test]
+async fn a_draining_instance_is_not_ready() {
+    let app = app().await;
+    app._started.state.readiness.drain();
+    let (status, body) = get(&app, "/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["status"], "draining");
+    // It still answers what it is asked meanwhile.
+    assert_eq!(get(&app, "/api/genres/").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn server_functions_read_at_most_64_kib() {
+    let app = app().await;
+    let form = format!("email=ada%40example.com&password={}&next=", "x".repeat(70 * 1024));
+    let request = Request::post(<app::session::SignIn as leptos::server_fn::ServerFn>::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(form))
+        .expect("request");
+    // Refused before the arguments are read (without the limit, 2 MiB were read and the
+    // password checked: "Invalid email or password").
+    let (status, _, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["Transport"].as_str().is_some_and(|message| message.contains("length limit")), "{body}");
+}
+
+#[tokio::test]
+async fn api_errors_carry_the_request_id() {
+    let app = app().await;
+    let request = Request::get("/api/movies/0/").header("x-request-id", "trace-42").body(Body::empty()).expect("req");
+    let (status, headers, body) = send(&app, request).await;
+    assert!(status.is_client_error(), "{status}");
+    assert_eq!(headers["x-request-id"], "trace-42");
+    assert_eq!(body["error"]["request_id"], "trace-42", "{body}");
+}
+
+/// The real accept loop, on a real socket, with a one-second header timeout.
+async fn serve_with_header_timeout() -> (std::net::SocketAddr, common::TestApp) {
+    let app = app().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let limits = server::serve::ServeLimits {
+        header_read_timeout: Duration::from_secs(1),
+        max_connections: 64,
+        shutdown_grace: Duration::from_secs(1),
+    };
+    let router = app.router.clone();
+    tokio::spawn(server::serve::serve(listener, router, limits, std::future::pending()));
+    (addr, app)
+}
+
+#[tokio::test]
+async fn a_client_that_sends_half_a_request_line_is_closed_within_the_header_timeout() {
+    let (addr, _app) = serve_with_header_timeout().await;
+    // A whole request is answered.
+    let mut whole = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    whole.write_all(b"GET /healthz HTTP/1.1\r\nHost: hub.test\r\nConnection: close\r\n\r\n").await.expect("write");
+    let mut answer = String::new();
+    whole.read_to_string(&mut answer).await.expect("read");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // Half a request line, then nothing: the server hangs up once the timeout passes.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"GET /heal").await.expect("write");
+    let started = Instant::now();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the connection was still open after 5 s");
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(900) && waited < Duration::from_secs(3), "closed after {waited:?}");
+}
