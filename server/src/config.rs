@@ -242,7 +242,12 @@ impl Config {
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
-            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("nexus.db").display()))
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.embedded_database_path().display()))
+    }
+
+    /// The SQLite file used when DATABASE_URL is not set.
+    pub fn embedded_database_path(&self) -> PathBuf {
+        self.data_dir.join("nexus.db")
     }
 
     pub fn public_url(&self) -> Result<String, ConfigError> {
@@ -302,12 +307,35 @@ fn development_secret(path: &Path) -> Result<String, ConfigError> {
         }
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(failed)?;
+        create_private_dir(parent).map_err(failed)?;
     }
     let secret: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
-    std::fs::write(path, &secret).map_err(failed)?;
+    // Written whole under another name, then renamed: two instances sharing DATA_DIR never
+    // read half a secret, and the file is readable by its owner only from the start.
+    let partial = path.with_extension(format!("partial-{}", std::process::id()));
+    write_private_file(&partial, secret.as_bytes()).map_err(failed)?;
+    std::fs::rename(&partial, path).map_err(failed)?;
     tracing::warn!(path = %path.display(), "JWT_SECRET not set: generated a development secret (set JWT_SECRET in production)");
     Ok(secret)
+}
+
+/// A folder only its owner may enter (it holds the secret and the embedded database).
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Creates `path` readable and writable by its owner only (0600), failing if it exists.
+pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents)
 }
 
 #[cfg(test)]
@@ -381,6 +409,13 @@ mod tests {
         let first = config.jwt_secret().expect("generated");
         assert_eq!(first.len(), 64);
         assert_eq!(config.jwt_secret().expect("kept"), first);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |path: &Path| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+            assert_eq!(mode(&dir.join("jwt-secret")), 0o600, "only the owner reads the secret");
+            assert_eq!(mode(&dir), 0o700);
+        }
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -78,7 +78,15 @@ pub struct Started {
 
 pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Started, StartError> {
     let public_url = config.public_url()?;
-    std::fs::create_dir_all(&config.data_dir).map_err(StartError::DataDir)?;
+    crate::config::create_private_dir(&config.data_dir).map_err(StartError::DataDir)?;
+    // The embedded database holds password hashes: created readable by its owner only
+    // (SQLite gives its journal files the same mode). An empty file is a new database.
+    if config.database_url.is_none() {
+        match crate::config::write_private_file(&config.embedded_database_path(), b"") {
+            Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => return Err(StartError::DataDir(error)),
+            _ => {}
+        }
+    }
     // Checked before anything else, so a production server without a secret never starts.
     let jwt_secret = config.jwt_secret()?;
     let metrics_access = config.metrics_access()?;

@@ -108,3 +108,24 @@ async fn a_client_that_sends_half_a_request_line_is_closed_within_the_header_tim
     let waited = started.elapsed();
     assert!(waited >= Duration::from_millis(900) && waited < Duration::from_secs(3), "closed after {waited:?}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_embedded_database_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("nexus-private-{}", rand::random::<u64>()));
+    let data = dir.join("data");
+    let config = <server::config::Config as clap::Parser>::try_parse_from([
+        "server",
+        "--data-dir",
+        data.to_str().expect("utf-8"),
+    ])
+    .expect("config");
+    let started = server::state::build(&config, server::leptos_options(&config)).await.expect("state");
+    let mode = |path: &std::path::Path| std::fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&data.join("nexus.db")), 0o600, "it holds password hashes");
+    assert_eq!(mode(&data.join("jwt-secret")), 0o600);
+    assert_eq!(mode(&data), 0o700);
+    drop(started);
+    let _ = std::fs::remove_dir_all(dir);
+}
