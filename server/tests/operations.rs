@@ -129,3 +129,38 @@ async fn the_embedded_database_is_readable_by_its_owner_only() {
     drop(started);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn what_is_private_to_a_user_is_never_stored_by_a_cache() {
+    let app = app().await;
+    let no_store =
+        |headers: &axum::http::HeaderMap| headers.get(header::CACHE_CONTROL).is_some_and(|v| v == "no-store");
+    let body = serde_json::json!({ "email": "ada@example.com", "password": "correct horse battery staple" });
+    let (status, headers, user) = common::post_json(&app, "/api/auth/register/", body).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(no_store(&headers), "token answers: {headers:?}");
+    let token = user["access"].as_str().expect("access");
+    let (_, headers, _) = common::get_with_token(&app, "/api/auth/me/", token).await;
+    assert!(no_store(&headers), "bearer answers");
+    let (_, headers, _) = send(&app, Request::get("/api/genres/").body(Body::empty()).expect("req")).await;
+    assert!(!no_store(&headers), "the public catalog may be cached");
+
+    // The browser: a signed-in page, and every server function's answer.
+    let form = "email=grace%40example.com&password=correct+horse+battery+staple&next=";
+    let request = Request::post(<app::session::Register as leptos::server_fn::ServerFn>::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(form))
+        .expect("request");
+    let (_, headers, _) = send(&app, request).await;
+    assert!(no_store(&headers), "server functions");
+    let cookies: Vec<String> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect();
+    let signed_in = Request::get("/").header(header::COOKIE, cookies.join("; ")).body(Body::empty()).expect("req");
+    assert!(no_store(&common::raw(&app, signed_in).await.1), "a page showing the user's email");
+    let anonymous = common::raw(&app, Request::get("/").body(Body::empty()).expect("req")).await;
+    assert!(!no_store(&anonymous.1), "an anonymous page may be cached");
+}

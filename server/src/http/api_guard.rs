@@ -58,6 +58,18 @@ pub fn panic_as_page(payload: Box<dyn Any + Send + 'static>) -> Response {
     response
 }
 
+/// Token answers (`/api/auth/…`, RFC 6749 §5.1) and whatever a bearer token was shown for are
+/// private to one user: `Cache-Control: no-store`.
+pub async fn no_store_private(request: Request, next: Next) -> Response {
+    let private =
+        request.uri().path().starts_with("/api/auth/") || request.headers().contains_key(header::AUTHORIZATION);
+    let mut response = next.run(request).await;
+    if private {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
 /// Puts the request's id into every API error body (`error.request_id`), so that a report
 /// from a frontend developer can be found in the logs.
 pub async fn error_request_id(request: Request, next: Next) -> Response {

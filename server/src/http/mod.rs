@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(api_guard::panic_as_json))
         .layer(axum::middleware::from_fn_with_state(state.client_limits.clone(), throttle::api))
         .layer(axum::middleware::from_fn(api_guard::error_request_id))
+        .layer(axum::middleware::from_fn(api_guard::no_store_private))
         .layer(api_guard::cors(&state.cors_origins));
 
     let mut router = Router::new()

@@ -184,8 +184,15 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     }
 
     let (account, cookies) = state.sessions.resolve(request.headers()).await;
+    let server_function = request.uri().path().starts_with(app::SERVER_FN_PREFIX);
     request.extensions_mut().insert(Visitor { account, client });
     let mut response = next.run(request).await;
+    // A signed-in page shows the user's email and lists; a server function's answer may carry
+    // either, or set the session: no shared cache (or the back/forward cache of another user
+    // on a shared computer) may keep them.
+    if account.is_some() || server_function || !cookies.is_empty() {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     // A handler that set the session itself (sign-in, sign-out) has the last word.
     let handler_set_session = response.headers().get_all(header::SET_COOKIE).iter().any(|value| {
         value.to_str().is_ok_and(|value| {
