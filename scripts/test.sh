@@ -81,4 +81,8 @@ if [[ -z "${SKIP_RELEASE_SMOKE:-}" ]]; then
   server_pid=$!
   wait_ready "$E2E_ADDR" "$server_pid" "$release_log"
   (cd end2end && BASE_URL="http://$E2E_ADDR" npx playwright test home.spec.ts movie_and_search.spec.ts)
+  kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+
+  echo "==> registration flood (300 concurrent registrations at the release server)"
+  scripts/auth-flood.py target/release/server
 fi

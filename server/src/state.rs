@@ -133,7 +133,12 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
 
     // Over https the session cookies are `Secure` and `__Host-` prefixed.
     let cookies = app::server::SessionCookies::new(public_url.starts_with("https://"));
-    let sessions = BrowserSessions::new(accounts.clone(), cookies, config.trusted_proxies.clone());
+    let sessions = BrowserSessions::new(
+        accounts.clone(),
+        cookies,
+        config.trusted_proxies.clone(),
+        std::time::Duration::from_secs(config.refresh_reuse_grace_secs),
+    );
 
     let https = public_url.starts_with("https://");
     // The emulator's images come from this origin; TMDb's from its CDN.

@@ -326,3 +326,36 @@ async fn sign_in_never_sends_the_browser_to_another_site() {
     assert!(status.is_success(), "{status}");
     assert_eq!(headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/"));
 }
+
+/// The refresh cookie alone, as a browser sends it once the 15-minute access cookie expired.
+fn refresh_cookie(cookies: &str) -> String {
+    cookies.split("; ").find(|pair| pair.starts_with("nexus-refresh=")).expect("refresh cookie").to_owned()
+}
+
+#[tokio::test]
+async fn after_signing_out_the_previous_refresh_token_does_not_bring_the_session_back() {
+    let app = app().await;
+    let first = refresh_cookie(&register(&app, "ada%40example.com").await);
+    // The access cookie expired: this instance spends the refresh token and shares the answer.
+    let (_, headers, html) = page(&app, "/", &first).await;
+    assert!(html.contains("ada@example.com"));
+    let current = cookie_header(&headers);
+    // The user signs out with the current cookies...
+    let (status, _, _) = send(&app, rpc(SignOut::PATH, "", &current)).await;
+    assert!(status.is_success(), "{status}");
+    // ...and whoever kept the earlier cookie is signed out too, at once.
+    let (_, _, html) = page(&app, "/", &first).await;
+    assert!(!html.contains("ada@example.com"), "the shared answer outlived the sign-out");
+}
+
+#[tokio::test]
+async fn with_strict_rotation_a_replayed_refresh_cookie_is_refused_by_the_browser_session_too() {
+    let app = app_with(&["--refresh-reuse-grace-secs", "0"]).await;
+    let first = refresh_cookie(&register(&app, "ada%40example.com").await);
+    let (_, _, html) = page(&app, "/", &first).await;
+    assert!(html.contains("ada@example.com"), "the first use refreshes");
+    // A second use of the same token is a replay: no grace, so no shared answer either.
+    let (_, headers, html) = page(&app, "/", &first).await;
+    assert!(!html.contains("ada@example.com"), "replayed within 30 s and still signed in");
+    assert!(set_cookies(&headers).iter().all(|c| c.contains("Max-Age=0")));
+}

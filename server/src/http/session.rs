@@ -19,11 +19,16 @@ use uuid::Uuid;
 use crate::http::assets;
 use crate::state::AppState;
 
-/// How long the answer to one refresh is reused by this instance. A page whose access token has
+/// At most how long the answer to one refresh is reused by this instance (never longer than
+/// the configured reuse grace, and not at all when it is 0). A page whose access token has
 /// expired sends several requests at once with the same refresh token; spending it once and
 /// sharing the new pair gives them all the same cookies. Requests that reach other instances
-/// spend it again within the account service's reuse grace and get pairs of their own.
-const REFRESH_GRACE: Duration = Duration::from_secs(30);
+/// spend it again within the account service's reuse grace.
+const MAX_REFRESH_SHARING: Duration = Duration::from_secs(30);
+
+/// Refreshes remembered at once: the ones of the last few seconds (a page's requests arrive
+/// together), so a flood of distinct tokens cannot grow it beyond a few megabytes.
+const MAX_SHARED_REFRESHES: u64 = 10_000;
 
 /// The client's address, worked out once per request (see [`client_address`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,17 +39,40 @@ pub struct BrowserSessions {
     accounts: Arc<AccountService>,
     cookies: SessionCookies,
     trusted_proxies: Arc<[IpNet]>,
-    /// Recent refreshes, by refresh token: the new session, or `None` when it was refused.
-    recent_refreshes: moka::future::Cache<String, Option<Session>>,
+    /// Recent refreshes, by the spent refresh token: the new session, or `None` when it was
+    /// refused. `None` when the reuse grace is 0 (strict rotation: nothing is shared).
+    recent_refreshes: Option<moka::future::Cache<String, Option<Session>>>,
 }
 
 impl BrowserSessions {
-    pub fn new(accounts: Arc<AccountService>, cookies: SessionCookies, trusted_proxies: Vec<IpNet>) -> Self {
-        Self {
-            accounts,
-            cookies,
-            trusted_proxies: trusted_proxies.into(),
-            recent_refreshes: moka::future::Cache::builder().max_capacity(100_000).time_to_live(REFRESH_GRACE).build(),
+    pub fn new(
+        accounts: Arc<AccountService>,
+        cookies: SessionCookies,
+        trusted_proxies: Vec<IpNet>,
+        refresh_reuse_grace: Duration,
+    ) -> Self {
+        let sharing = refresh_reuse_grace.min(MAX_REFRESH_SHARING);
+        let recent_refreshes = (!sharing.is_zero()).then(|| {
+            moka::future::Cache::builder()
+                .max_capacity(MAX_SHARED_REFRESHES)
+                .time_to_live(sharing)
+                .support_invalidation_closures()
+                .build()
+        });
+        Self { accounts, cookies, trusted_proxies: trusted_proxies.into(), recent_refreshes }
+    }
+
+    /// After a sign-out: forget the shared refresh that led to `refresh`, so that its
+    /// predecessor (which a thief might hold) no longer hands out the revoked session.
+    pub fn forget_refreshes_leading_to(&self, refresh: &str) {
+        if let Some(recent) = &self.recent_refreshes {
+            let refresh = refresh.to_owned();
+            let invalidated = recent.invalidate_entries_if(move |_, session| {
+                session.as_ref().is_some_and(|session| session.refresh == refresh)
+            });
+            if let Err(error) = invalidated {
+                tracing::error!(%error, "could not forget a signed-out session's shared refresh");
+            }
         }
     }
 
@@ -63,19 +91,26 @@ impl BrowserSessions {
             // An expired access cookie alone: nothing to renew, so forget it.
             return (None, if tokens.access.is_some() { self.cookies.clear() } else { Vec::new() });
         };
+        if !services::accounts::tokens::is_well_formed_refresh_token(&refresh) {
+            // Not something we ever issued: no database work, and nothing to remember.
+            tracing::info!("browser session ended: malformed refresh token");
+            return (None, self.cookies.clear());
+        }
+        let key = refresh.clone();
         let accounts = self.accounts.clone();
-        let renewed = self
-            .recent_refreshes
-            .try_get_with(refresh.clone(), async move {
-                match accounts.refresh(&refresh).await {
-                    Ok(session) => Ok(Some(session)),
-                    Err(AuthError::InvalidRefreshToken) => Ok(None),
-                    // The store is down: not the browser's fault, so keep its cookies and
-                    // try again on the next request.
-                    Err(other) => Err(other.to_string()),
-                }
-            })
-            .await;
+        let refreshed = async move {
+            match accounts.refresh(&refresh).await {
+                Ok(session) => Ok(Some(session)),
+                Err(AuthError::InvalidRefreshToken) => Ok(None),
+                // The store is down: not the browser's fault, so keep its cookies and
+                // try again on the next request.
+                Err(other) => Err(other.to_string()),
+            }
+        };
+        let renewed = match &self.recent_refreshes {
+            Some(recent) => recent.try_get_with(key, refreshed).await.map_err(|e| (*e).clone()),
+            None => refreshed.await,
+        };
         match renewed {
             Ok(Some(session)) => match self.accounts.authenticate(&session.access) {
                 Ok(account) => (Some(account), self.cookies.set(&session)),
@@ -183,6 +218,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         return (StatusCode::FORBIDDEN, "This form was sent from another site, so it was refused.").into_response();
     }
 
+    let presented_refresh = state.sessions.cookies.read(request.headers()).refresh;
     let (account, cookies) = state.sessions.resolve(request.headers()).await;
     let server_function = request.uri().path().starts_with(app::SERVER_FN_PREFIX);
     request.extensions_mut().insert(Visitor { account, client });
@@ -204,6 +240,14 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         for cookie in cookies {
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
+    }
+    let signed_out = response.headers().get_all(header::SET_COOKIE).iter().any(|value| {
+        value
+            .to_str()
+            .is_ok_and(|value| value.starts_with(state.sessions.cookies.refresh_name()) && value.contains("Max-Age=0"))
+    });
+    if signed_out && let Some(refresh) = presented_refresh {
+        state.sessions.forget_refreshes_leading_to(&refresh);
     }
     response
 }

@@ -205,6 +205,9 @@ impl AccountService {
     /// grace gets another pair of the same family; later, it revokes the whole family: whoever
     /// holds a copy, thief or owner, must sign in again.
     pub async fn refresh(&self, refresh: &str) -> Result<Session, AuthError> {
+        if !tokens::is_well_formed_refresh_token(refresh) {
+            return Err(AuthError::InvalidRefreshToken);
+        }
         let hash = tokens::hash_refresh_token(refresh);
         let now = Utc::now();
         match self.store.use_refresh_token(&hash, now).await? {
@@ -225,6 +228,9 @@ impl AccountService {
     /// Revokes the family of `refresh`; unknown and revoked tokens are ignored (signing out
     /// twice is fine).
     pub async fn sign_out(&self, refresh: &str) -> Result<(), AuthError> {
+        if !tokens::is_well_formed_refresh_token(refresh) {
+            return Ok(());
+        }
         let hash = tokens::hash_refresh_token(refresh);
         let family = match self.store.use_refresh_token(&hash, Utc::now()).await? {
             RefreshUse::Spent { family, .. } | RefreshUse::Reused { family, .. } => family,

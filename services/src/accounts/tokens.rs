@@ -93,6 +93,12 @@ pub fn new_refresh_token() -> (String, Vec<u8>) {
     (token, hash)
 }
 
+/// Whether `token` has the shape of the refresh tokens this service issues (32 bytes,
+/// base64url without padding: 43 characters). Anything else is refused before any lookup.
+pub fn is_well_formed_refresh_token(token: &str) -> bool {
+    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 pub fn hash_refresh_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
@@ -166,5 +172,10 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(hash_a, hash_refresh_token(&a));
         assert_eq!(hash_a.len(), 32);
+        assert!(is_well_formed_refresh_token(&a) && is_well_formed_refresh_token(&b));
+        let long = "a".repeat(4096);
+        for bad in ["", "not-a-real-token", &a[..42], &format!("{a}x"), &a.replacen(&a[..1], "+", 1), &long] {
+            assert!(!is_well_formed_refresh_token(bad), "{bad}");
+        }
     }
 }
