@@ -35,12 +35,16 @@ pub struct EmulatorConfig {
     /// emulator's own `/t/p/` route.
     pub image_base_url: Option<String>,
     pub faults: FaultSettings,
+    /// The bearer token `/__emulator/*` (fault injection, statistics) requires; `None` leaves
+    /// them open, which is only for an emulator on a loopback address.
+    pub admin_token: Option<String>,
 }
 
 /// The emulator's shared state.
 pub struct Emulator {
     catalog: Catalog,
     credential: Option<String>,
+    admin_token: Option<String>,
     image_base_url: String,
     /// Every API request received, faulted or not: tests count upstream calls with it.
     requests: AtomicU64,
@@ -52,6 +56,7 @@ impl Emulator {
         Self {
             catalog: Catalog::bundled(),
             credential: config.credential,
+            admin_token: config.admin_token,
             image_base_url: config.image_base_url.unwrap_or(image_base_url),
             requests: AtomicU64::new(0),
             faults: Faults::new(config.faults),

@@ -16,6 +16,10 @@ struct Args {
     /// API key or read token clients must send; any request is accepted when unset.
     #[arg(long, env = "EMULATOR_CREDENTIAL")]
     credential: Option<String>,
+    /// Bearer token that `/__emulator/*` (faults, statistics) requires. Required when ADDR is
+    /// not a loopback address: anyone who can reach those endpoints can take the catalog down.
+    #[arg(long, env = "EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
     /// Base URL for images in `/configuration` (default: this emulator's `/t/p/`).
     #[arg(long, env = "EMULATOR_IMAGE_BASE_URL")]
     image_base_url: Option<String>,
@@ -50,7 +54,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         refuse_connections: args.refuse_connections,
     };
     faults.validate()?;
-    let config = EmulatorConfig { credential: args.credential, image_base_url: args.image_base_url, faults };
+    if !args.addr.ip().is_loopback() && args.admin_token.is_none() {
+        return Err(format!(
+            "{} is reachable from other machines: set --admin-token (EMULATOR_ADMIN_TOKEN) to protect /__emulator/*",
+            args.addr
+        )
+        .into());
+    }
+    let config = EmulatorConfig {
+        credential: args.credential,
+        image_base_url: args.image_base_url,
+        faults,
+        admin_token: args.admin_token,
+    };
     let running = RunningEmulator::start(config, args.addr).await?;
     println!("TMDb emulator at {}", running.base_url());
     tokio::signal::ctrl_c().await?;

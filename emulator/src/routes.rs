@@ -43,8 +43,12 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .nest("/3", api)
         .merge(images_router())
-        .route("/__emulator/faults", get(get_faults).put(put_faults))
-        .route("/__emulator/stats", get(stats))
+        .merge(
+            Router::new()
+                .route("/__emulator/faults", get(get_faults).put(put_faults))
+                .route("/__emulator/stats", get(stats))
+                .layer(middleware::from_fn_with_state(emulator.clone(), require_admin_token)),
+        )
         .with_state(emulator)
 }
 
@@ -405,6 +409,30 @@ async fn image(State(emulator): State<Arc<Emulator>>, Path((size, file)): Path<(
     let svg = images::render(kind, movie.id, &movie.title, movie.year());
     ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=604800, immutable")], svg)
         .into_response()
+}
+
+/// `/__emulator/*` can take the catalog down: with an admin token configured, only its bearer
+/// may use it.
+async fn require_admin_token(
+    State(emulator): State<Arc<Emulator>>,
+    headers: HeaderMap,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(expected) = &emulator.admin_token {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "));
+        if presented != Some(expected.as_str()) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                "the emulator's admin endpoints need `Authorization: Bearer <admin token>`",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 async fn get_faults(State(emulator): State<Arc<Emulator>>) -> Json<FaultSettings> {

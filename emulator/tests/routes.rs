@@ -173,3 +173,34 @@ async fn injected_rate_limits_carry_retry_after() {
     let (status, _, _) = send(bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn with_an_admin_token_the_fault_endpoints_need_it() {
+    let config = EmulatorConfig { admin_token: Some("admin-secret".into()), ..EmulatorConfig::default() };
+    let router = emulator::router(Arc::new(Emulator::new(config, "http://img.test/t/p/".into())));
+    let put = |token: Option<&str>| {
+        let mut request = Request::put("/__emulator/faults").header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.body(Body::from(r#"{"refuse_connections":true}"#)).expect("request")
+    };
+    for token in [None, Some("guess")] {
+        let response = router.clone().oneshot(put(token)).await.expect("response");
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{token:?}");
+    }
+    let stats = Request::get("/__emulator/stats").body(Body::empty()).expect("request");
+    assert_eq!(router.clone().oneshot(stats).await.expect("response").status(), StatusCode::UNAUTHORIZED);
+    let response = router.clone().oneshot(put(Some("admin-secret"))).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[test]
+fn the_standalone_emulator_refuses_a_public_address_without_an_admin_token() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tmdb-emulator"))
+        .args(["--addr", "0.0.0.0:0"])
+        .output()
+        .expect("run tmdb-emulator");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--admin-token"), "{output:?}");
+}

@@ -38,6 +38,9 @@ pub async fn start(config: &Config, public_url: &str) -> std::io::Result<Upstrea
             let emulator = RunningEmulator::start(
                 EmulatorConfig {
                     credential: Some(key.clone()),
+                    // Nothing in the server changes faults: a random token nobody knows
+                    // closes the fault endpoints to other local processes.
+                    admin_token: Some((0..16).map(|_| format!("{:02x}", rand::random::<u8>())).collect()),
                     image_base_url: Some(format!("{public_url}{EMULATOR_IMAGES_PATH}/t/p/")),
                     ..EmulatorConfig::default()
                 },
