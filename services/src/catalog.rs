@@ -4,6 +4,7 @@
 //! view is fetched, cached and mapped in exactly one place.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -146,8 +147,13 @@ fn locale_key(locale: &Locale) -> String {
     format!("{}:{}", locale.language, locale.region.as_deref().unwrap_or("-"))
 }
 
+/// How long an id TMDb does not know is remembered as missing.
+const NOT_FOUND_TTL: Duration = Duration::from_secs(5 * 60);
+
 pub struct CatalogService {
     tmdb: Arc<TmdbClient>,
+    /// The store itself, for the markers of ids TMDb does not know.
+    store: Arc<dyn CacheStore>,
     ttls: CacheTtls,
     lists: Cache<MovieListPage>,
     details: Cache<TmdbMovieDetails>,
@@ -159,6 +165,7 @@ impl CatalogService {
     pub fn new(tmdb: Arc<TmdbClient>, store: Arc<dyn CacheStore>, ttls: CacheTtls) -> Self {
         Self {
             tmdb,
+            store: store.clone(),
             ttls,
             lists: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
             details: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
@@ -328,8 +335,33 @@ impl CatalogService {
         let key = format!("tmdb:movie:{id}:{language}");
         Ok(self
             .details
-            .get_or_fetch(&key, self.ttl(self.ttls.details), || self.tmdb.movie_details(id, language))
+            .get_or_fetch(&key, self.ttl(self.ttls.details), || {
+                self.unless_known_missing(id, self.tmdb.movie_details(id, language))
+            })
             .await?)
+    }
+
+    /// `fetch`, unless TMDb said lately that it does not know `id`; a new "not found" is
+    /// remembered for a few minutes (in the shared store, so for every instance). Without
+    /// it, every request for a made-up id (a crawler, a script) would be an upstream call.
+    /// Runs only on a cache miss, so known movies pay nothing for it.
+    async fn unless_known_missing<T>(
+        &self,
+        id: u64,
+        fetch: impl Future<Output = Result<T, TmdbError>>,
+    ) -> Result<T, TmdbError> {
+        let marker = format!("tmdb:missing:{id}");
+        if matches!(self.store.get(&marker).await, Ok(Some(_))) {
+            metrics::counter!("cache_lookups_total", "result" => "known_missing").increment(1);
+            return Err(TmdbError::NotFound);
+        }
+        let result = fetch.await;
+        if matches!(result, Err(TmdbError::NotFound))
+            && let Err(error) = self.store.put(&marker, b"1".to_vec(), NOT_FOUND_TTL).await
+        {
+            tracing::warn!(%error, id, "could not remember a missing movie");
+        }
+        result
     }
 
     /// Turns stored poster paths into URLs; resolve once, use for a whole list.
@@ -352,7 +384,9 @@ impl CatalogService {
         let key = format!("tmdb:{}:{id}:{language}:{page}", relation.path());
         let body = self
             .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.related_movies(id, relation, language, page))
+            .get_or_fetch(&key, self.ttl(self.ttls.lists), || {
+                self.unless_known_missing(id, self.tmdb.related_movies(id, relation, language, page))
+            })
             .await?;
         self.to_page(&body, language).await
     }

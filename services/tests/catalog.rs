@@ -225,3 +225,18 @@ async fn redis_stopping_mid_run_fails_no_request_and_caching_resumes_when_it_ret
     assert_eq!(emulator.emulator.requests_received(), after, "caching resumed without a restart");
     redis.stop().await;
 }
+
+#[tokio::test]
+async fn an_id_tmdb_does_not_know_costs_one_upstream_call_per_few_minutes() {
+    let emulator = emulator().await;
+    let catalog = catalog(&emulator, "secret", CacheTtls::default());
+    let error = catalog.snapshot(987_654_321).await.expect_err("no such movie");
+    assert!(matches!(error, CatalogError::NotFound), "{error:?}");
+    let after_first = emulator.emulator.requests_received();
+    for _ in 0..5 {
+        assert!(matches!(catalog.snapshot(987_654_321).await, Err(CatalogError::NotFound)));
+    }
+    assert_eq!(emulator.emulator.requests_received(), after_first, "remembered as missing");
+    // A known movie is not affected.
+    catalog.snapshot(21).await.expect("Twelve Monkeys");
+}
