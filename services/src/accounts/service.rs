@@ -4,12 +4,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
 use super::password::{self, HashPool, PasswordRejected};
 use super::store::{Account, AccountStore, NewRefreshToken, RefreshUse, StoreError};
-use super::tokens::{self, AccessTokens, REFRESH_TTL, TokenError};
+use super::tokens::{self, AccessTokens, REFRESH_TTL, SuccessorKey, TokenError};
 use crate::cache::RedisStore;
 use crate::limits::{Limiter, Rate};
 
@@ -131,6 +131,7 @@ pub const DEFAULT_REFRESH_REUSE_GRACE: Duration = Duration::from_secs(30);
 pub struct AccountService {
     store: Arc<dyn AccountStore>,
     tokens: AccessTokens,
+    successors: SuccessorKey,
     limits: AuthLimits,
     hashing: HashPool,
     refresh_reuse_grace: chrono::TimeDelta,
@@ -141,6 +142,7 @@ impl AccountService {
         Self {
             store,
             tokens: AccessTokens::new(jwt_secret),
+            successors: SuccessorKey::new(jwt_secret),
             limits,
             hashing: HashPool::per_core(),
             refresh_reuse_grace: grace(DEFAULT_REFRESH_REUSE_GRACE),
@@ -201,20 +203,22 @@ impl AccountService {
         }
     }
 
-    /// Spends a refresh token for a new pair. Presenting a spent token again within the reuse
-    /// grace gets another pair of the same family; later, it revokes the whole family: whoever
-    /// holds a copy, thief or owner, must sign in again.
+    /// Spends a refresh token for the next pair. Presenting a spent token again within the
+    /// reuse grace gets the very same pair again (its successor is derived from it, and the
+    /// access token is issued as of the first use); later, it revokes the whole family:
+    /// whoever holds a copy, thief or owner, must sign in again.
     pub async fn refresh(&self, refresh: &str) -> Result<Session, AuthError> {
         if !tokens::is_well_formed_refresh_token(refresh) {
             return Err(AuthError::InvalidRefreshToken);
         }
         let hash = tokens::hash_refresh_token(refresh);
-        let now = Utc::now();
+        // Microseconds: what both databases keep, so a replay recomputes the same times.
+        let now = Utc::now().trunc_subsecs(6);
         match self.store.use_refresh_token(&hash, now).await? {
-            RefreshUse::Spent { account, family } => self.start_session(account, family).await,
+            RefreshUse::Spent { account, family } => self.successor_session(refresh, account, family, now).await,
             RefreshUse::Reused { account, family, used_at } if now - used_at <= self.refresh_reuse_grace => {
-                tracing::info!(%account, %family, "refresh token presented again within the reuse grace: another pair");
-                self.start_session(account, family).await
+                tracing::info!(%account, %family, "refresh token presented again within the reuse grace: the same pair");
+                self.successor_session(refresh, account, family, used_at).await
             }
             RefreshUse::Reused { account, family, .. } => {
                 tracing::warn!(%account, %family, "refresh token reused: revoking its family");
@@ -223,6 +227,18 @@ impl AccountService {
             }
             RefreshUse::Expired | RefreshUse::Revoked | RefreshUse::Unknown => Err(AuthError::InvalidRefreshToken),
         }
+    }
+
+    /// The pair that follows `spent`, as issued when it was spent (`spent_at`).
+    async fn successor_session(
+        &self,
+        spent: &str,
+        account: Uuid,
+        family: Uuid,
+        spent_at: DateTime<Utc>,
+    ) -> Result<Session, AuthError> {
+        let (refresh, hash) = self.successors.successor(spent).map_err(|e| AuthError::Internal(e.to_string()))?;
+        self.save_session(account, family, refresh, hash, spent_at).await
     }
 
     /// Revokes the family of `refresh`; unknown and revoked tokens are ignored (signing out
@@ -250,19 +266,30 @@ impl AccountService {
         self.store.account(id).await?.ok_or(AuthError::InvalidAccessToken(TokenError::Invalid))
     }
 
+    /// A new session (a new family, or the first pair after signing in).
     async fn start_session(&self, account: Uuid, family: Uuid) -> Result<Session, AuthError> {
-        let now = Utc::now();
-        let (access, access_expires_at) =
-            self.tokens.issue(account, now).map_err(|e| AuthError::Internal(e.to_string()))?;
         let (refresh, hash) = tokens::new_refresh_token();
-        let refresh_expires_at = now + REFRESH_TTL;
+        self.save_session(account, family, refresh, hash, Utc::now().trunc_subsecs(6)).await
+    }
+
+    async fn save_session(
+        &self,
+        account: Uuid,
+        family: Uuid,
+        refresh: String,
+        hash: Vec<u8>,
+        issued_at: DateTime<Utc>,
+    ) -> Result<Session, AuthError> {
+        let (access, access_expires_at) =
+            self.tokens.issue(account, issued_at).map_err(|e| AuthError::Internal(e.to_string()))?;
+        let refresh_expires_at = issued_at + REFRESH_TTL;
         self.store
             .save_refresh_token(&NewRefreshToken {
                 id: Uuid::new_v4(),
                 hash,
                 family,
                 account,
-                issued_at: now,
+                issued_at,
                 expires_at: refresh_expires_at,
             })
             .await?;

@@ -144,9 +144,12 @@ pub(crate) mod sql {
     pub const CREDENTIALS_BY_EMAIL: &str =
         "select id, email, created_at, password_hash from account where lower(email) = lower($1)";
     pub const ACCOUNT_BY_ID: &str = "select id, email, created_at from account where id = $1";
+    /// A successor is derived from the token it follows, so a retry saves the same token
+    /// again: then there is nothing to do.
     pub const INSERT_REFRESH_TOKEN: &str =
         "insert into refresh_token (id, token_hash, family_id, account_id, issued_at, expires_at)
-             values ($1, $2, $3, $4, $5, $6)";
+             values ($1, $2, $3, $4, $5, $6)
+             on conflict (token_hash) do nothing";
     pub const SPEND_REFRESH_TOKEN: &str = "update refresh_token set used_at = $2
              where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2
              returning account_id, family_id";

@@ -85,6 +85,36 @@ impl AccessTokens {
     }
 }
 
+/// Derives the successor of a spent refresh token: the same spent token always has the same
+/// successor. A retry within the reuse grace (a lost answer, two racing tabs or instances)
+/// therefore gets the very pair the first use got, and a stolen copy replayed within the grace
+/// gets that pair too, never an independent branch of the session that would outlive its
+/// owner's sign-out. Keyed with the server's secret, so nobody can compute a successor who has
+/// not seen the token it follows.
+#[derive(Clone)]
+pub struct SuccessorKey([u8; 32]);
+
+impl SuccessorKey {
+    pub fn new(secret: &[u8]) -> Self {
+        let mut digest = Sha256::new();
+        digest.update(b"nexus/refresh-successor/v1\0");
+        digest.update(secret);
+        Self(digest.finalize().into())
+    }
+
+    /// The successor of `spent`: what the client keeps, and the hash the database keeps.
+    pub fn successor(&self, spent: &str) -> Result<(String, Vec<u8>), TokenError> {
+        use hmac::Mac;
+        // HMAC takes keys of any length, so this cannot fail; the error is kept typed anyway.
+        let mut mac =
+            hmac::Hmac::<Sha256>::new_from_slice(&self.0).map_err(|error| TokenError::Signing(error.to_string()))?;
+        mac.update(spent.as_bytes());
+        let token = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        let hash = hash_refresh_token(&token);
+        Ok((token, hash))
+    }
+}
+
 /// A new refresh token: what the client keeps, and the hash the database keeps.
 pub fn new_refresh_token() -> (String, Vec<u8>) {
     let bytes: [u8; 32] = rand::random();
@@ -173,6 +203,15 @@ mod tests {
         assert_eq!(hash_a, hash_refresh_token(&a));
         assert_eq!(hash_a.len(), 32);
         assert!(is_well_formed_refresh_token(&a) && is_well_formed_refresh_token(&b));
+        let key = SuccessorKey::new(b"a secret of at least thirty-two bytes");
+        let successor_of = |key: &SuccessorKey, token: &str| key.successor(token).expect("successor");
+        let (successor, successor_hash) = successor_of(&key, &a);
+        assert_eq!(successor_of(&key, &a).0, successor, "the same token has the same successor");
+        assert_ne!(successor_of(&key, &b).0, successor);
+        let other = SuccessorKey::new(b"another secret of thirty-two bytes!");
+        assert_ne!(successor_of(&other, &a).0, successor);
+        assert!(is_well_formed_refresh_token(&successor));
+        assert_eq!(successor_hash, hash_refresh_token(&successor));
         let long = "a".repeat(4096);
         for bad in ["", "not-a-real-token", &a[..42], &format!("{a}x"), &a.replacen(&a[..1], "+", 1), &long] {
             assert!(!is_well_formed_refresh_token(bad), "{bad}");
