@@ -90,6 +90,8 @@ def main():
         else:
             raise SystemExit("the server did not become ready")
         request(f"{base}/api/movies/trending/")  # warm the catalog cache
+        print(f"  before the flood: peak RSS {peak_rss_mib(server.pid):.0f} MiB, "
+              f"{len(os.listdir(f'/proc/{server.pid}/task'))} threads")
 
         catalog = []
         flooding = threading.Event()
@@ -135,7 +137,7 @@ def main():
         check(all(h.get("Retry-After") or h.get("retry-after") for h in refused),
               f"every 429/503 says when to come back ({len(refused)} of them)")
         rss = peak_rss_mib(server.pid)
-        print(f"  peak RSS {rss:.0f} MiB")
+        print(f"  peak RSS {rss:.0f} MiB, {len(os.listdir(f'/proc/{server.pid}/task'))} threads")
         check(rss < RSS_LIMIT_MIB, f"peak resident memory under {RSS_LIMIT_MIB} MiB")
         check(catalog and all(status == 200 for status, _ in catalog),
               f"the catalog answered all {len(catalog)} reads during the flood")

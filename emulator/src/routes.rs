@@ -116,6 +116,14 @@ async fn inject_faults(State(emulator): State<Arc<Emulator>>, request: Request, 
     }
 }
 
+/// The token of an `Authorization: Bearer` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+}
+
 /// TMDb takes either `?api_key=` (v3 key) or `Authorization: Bearer` (read access token).
 async fn require_credential(
     State(emulator): State<Arc<Emulator>>,
@@ -125,11 +133,7 @@ async fn require_credential(
     next: Next,
 ) -> Response {
     if let Some(expected) = &emulator.credential {
-        let bearer = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "));
-        let presented = params.get("api_key").map(String::as_str).or(bearer);
+        let presented = params.get("api_key").map(String::as_str).or(bearer(&headers));
         if presented != Some(expected.as_str()) {
             return TmdbError::InvalidApiKey.into_response();
         }
@@ -420,11 +424,7 @@ async fn require_admin_token(
     next: Next,
 ) -> Response {
     if let Some(expected) = &emulator.admin_token {
-        let presented = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "));
-        if presented != Some(expected.as_str()) {
+        if bearer(&headers) != Some(expected.as_str()) {
             return (
                 StatusCode::UNAUTHORIZED,
                 "the emulator's admin endpoints need `Authorization: Bearer <admin token>`",

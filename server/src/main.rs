@@ -6,6 +6,7 @@ use server::config::Config;
 async fn main() -> ExitCode {
     let config = Config::load();
     server::telemetry::init(config.log_format);
+    server::allocator::keep_large_blocks_out_of_the_heap();
     match server::run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
