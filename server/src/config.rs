@@ -98,6 +98,11 @@ pub struct Config {
     #[arg(long, env = "REFRESH_REUSE_GRACE_SECS", value_name = "REFRESH_REUSE_GRACE_SECS", default_value_t = services::accounts::DEFAULT_REFRESH_REUSE_GRACE.as_secs(), value_parser = clap::value_parser!(u64).range(0..=300))]
     pub refresh_reuse_grace_secs: u64,
 
+    /// How long a browser or API session lasts at most from sign-in, days, however often its
+    /// tokens rotate; then the user signs in again.
+    #[arg(long, env = "SESSION_MAX_DAYS", value_name = "SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub session_max_days: u32,
+
     /// Token that `GET /metrics` requires, as `Authorization: Bearer <token>` (at least 16
     /// characters). Unset: the metrics are open in development and off in production, where
     /// traffic and pool figures are not for everyone.

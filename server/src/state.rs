@@ -14,7 +14,7 @@ use services::for_you::ForYouService;
 use services::limits::{Limiter, Rate};
 use services::tmdb::TmdbClient;
 
-use crate::config::{Config, MetricsAccess};
+use crate::config::{AppEnv, Config, MetricsAccess};
 use crate::http::ops::{Readiness, UPSTREAM_PROBE_INTERVAL};
 use crate::http::security_headers::SecurityHeaders;
 use crate::http::session::BrowserSessions;
@@ -23,6 +23,9 @@ use crate::upstream::{self, Upstream};
 
 /// In-process cache budget: enough for every list page and detail the hub serves in a day.
 const MEMORY_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How often expired refresh tokens and ended sessions are deleted.
+const SESSION_PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -93,6 +96,17 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     if metrics_access == MetricsAccess::Off {
         tracing::info!("METRICS_TOKEN not set: /metrics is off in production");
     }
+    if config.app_env == AppEnv::Production && config.trusted_proxies.is_empty() {
+        // Right when clients connect directly; behind a load balancer every user would share
+        // its address, and so one rate limit.
+        tracing::warn!(
+            "TRUSTED_PROXIES is empty: each connection's peer address is taken as the client's; \
+             behind a load balancer or reverse proxy, list its addresses"
+        );
+    }
+    if config.app_env == AppEnv::Production && config.redis_url.is_none() {
+        tracing::warn!("REDIS_URL is not set: rate limits are per instance, so N instances allow N times as much");
+    }
 
     let db = Database::connect_lazy(&config.database_url())?;
     db.migrate().await?;
@@ -121,8 +135,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
             Some(concurrency) => HashPool::new(usize::from(concurrency), HashPool::per_core().retry_after()),
             None => HashPool::per_core(),
         })
-        .with_refresh_reuse_grace(std::time::Duration::from_secs(config.refresh_reuse_grace_secs)),
+        .with_refresh_reuse_grace(std::time::Duration::from_secs(config.refresh_reuse_grace_secs))
+        .with_session_max_age(std::time::Duration::from_secs(u64::from(config.session_max_days) * 24 * 3600)),
     );
+    accounts.purge_sessions_periodically(SESSION_PURGE_INTERVAL);
     let for_you = Arc::new(ForYouService::new(
         account_store.clone(),
         catalog.clone(),

@@ -4,8 +4,8 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::{Duration, Utc};
-use services::accounts::store::{NewFavorite, NewRefreshToken, RefreshUse};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use services::accounts::store::{NewFavorite, NewRefreshFamily, NewRefreshToken, Purged, RefreshUse};
 use services::accounts::{AccountStore, StoreError, store_for};
 use services::db::Database;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -14,7 +14,7 @@ use uuid::Uuid;
 /// A store on a database of its own, removed afterwards.
 struct Fixture {
     store: Arc<dyn AccountStore>,
-    cleanup: Cleanup,
+    _cleanup: Cleanup,
 }
 
 enum Cleanup {
@@ -22,9 +22,9 @@ enum Cleanup {
     Schema { url: String, schema: String },
 }
 
-impl Drop for Fixture {
+impl Drop for Cleanup {
     fn drop(&mut self) {
-        match &self.cleanup {
+        match self {
             Cleanup::File(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
@@ -49,25 +49,44 @@ impl Drop for Fixture {
     }
 }
 
+/// An empty database of its own, and how to remove it.
+struct EmptyDatabase {
+    db: Database,
+    cleanup: Cleanup,
+}
+
+impl EmptyDatabase {
+    async fn sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!("nexus-store-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+        Self { db: Database::connect_lazy(&url).expect("sqlite"), cleanup: Cleanup::File(dir) }
+    }
+
+    async fn postgres() -> Self {
+        let url =
+            std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let schema = format!("contract_{}", Uuid::new_v4().simple());
+        let admin = PgPoolOptions::new().max_connections(1).connect(&url).await.expect("postgres is running");
+        sqlx::query(&format!("create schema {schema}")).execute(&admin).await.expect("schema");
+        admin.close().await;
+        let options = PgConnectOptions::from_str(&url).expect("url").options([("search_path", schema.as_str())]);
+        let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await.expect("connect");
+        Self { db: Database::Postgres(pool), cleanup: Cleanup::Schema { url, schema } }
+    }
+
+    async fn migrated(self) -> Fixture {
+        self.db.migrate().await.expect("migrations");
+        Fixture { store: store_for(&self.db), _cleanup: self.cleanup }
+    }
+}
+
 async fn sqlite() -> Fixture {
-    let dir = std::env::temp_dir().join(format!("nexus-store-{}", Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let db = Database::connect_lazy(&format!("sqlite://{}?mode=rwc", dir.join("test.db").display())).expect("sqlite");
-    db.migrate().await.expect("migrations");
-    Fixture { store: store_for(&db), cleanup: Cleanup::File(dir) }
+    EmptyDatabase::sqlite().await.migrated().await
 }
 
 async fn postgres() -> Fixture {
-    let url = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let schema = format!("contract_{}", Uuid::new_v4().simple());
-    let admin = PgPoolOptions::new().max_connections(1).connect(&url).await.expect("postgres is running");
-    sqlx::query(&format!("create schema {schema}")).execute(&admin).await.expect("schema");
-    admin.close().await;
-    let options = PgConnectOptions::from_str(&url).expect("url").options([("search_path", schema.as_str())]);
-    let pool = PgPoolOptions::new().max_connections(8).connect_with(options).await.expect("connect");
-    let db = Database::Postgres(pool);
-    db.migrate().await.expect("migrations");
-    Fixture { store: store_for(&db), cleanup: Cleanup::Schema { url, schema } }
+    EmptyDatabase::postgres().await.migrated().await
 }
 
 async fn accounts_are_unique_by_email_in_any_case(fixture: Fixture) {
@@ -86,8 +105,21 @@ async fn accounts_are_unique_by_email_in_any_case(fixture: Fixture) {
     assert!(store.account(Uuid::new_v4()).await.expect("query").is_none());
 }
 
+/// Starts a session of `account` that ends in `ends_in`.
+async fn start_family(store: &Arc<dyn AccountStore>, account: Uuid, ends_in: Duration) -> (Uuid, DateTime<Utc>) {
+    let now = micros(Utc::now());
+    let family = NewRefreshFamily { id: Uuid::new_v4(), account, created_at: now, expires_at: now + ends_in };
+    store.start_refresh_family(&family).await.expect("family started");
+    (family.id, family.expires_at)
+}
+
+/// What both databases keep of a time.
+fn micros(time: DateTime<Utc>) -> DateTime<Utc> {
+    time.trunc_subsecs(6)
+}
+
 fn refresh_token(account: Uuid, family: Uuid, expires_in: Duration) -> NewRefreshToken {
-    let now = Utc::now();
+    let now = micros(Utc::now());
     NewRefreshToken {
         id: Uuid::new_v4(),
         hash: Uuid::new_v4().as_bytes().to_vec(),
@@ -101,20 +133,22 @@ fn refresh_token(account: Uuid, family: Uuid, expires_in: Duration) -> NewRefres
 async fn refresh_tokens_are_spent_once_and_families_revoke(fixture: Fixture) {
     let store = &fixture.store;
     let account = store.create_account("r@example.com", "hash", Utc::now()).await.expect("account").id;
-    let family = Uuid::new_v4();
+    let (family, family_expires_at) = start_family(store, account, Duration::days(30)).await;
     let first = refresh_token(account, family, Duration::days(14));
     store.save_refresh_token(&first).await.expect("saved");
+    // Saving the same token again (a retried rotation) changes nothing.
+    store.save_refresh_token(&first).await.expect("saved again");
 
-    let now = Utc::now();
-    assert_eq!(store.use_refresh_token(&first.hash, now).await.expect("use"), RefreshUse::Spent { account, family });
+    let now = micros(Utc::now());
+    assert_eq!(
+        store.use_refresh_token(&first.hash, now).await.expect("use"),
+        RefreshUse::Spent { account, family, family_expires_at }
+    );
     // Presented again: reused, with when it was spent (the service's reuse grace counts from it).
-    match store.use_refresh_token(&first.hash, now + Duration::seconds(5)).await.expect("use") {
-        RefreshUse::Reused { account: a, family: f, used_at } => {
-            assert_eq!((a, f), (account, family));
-            assert!((used_at - now).abs() < Duration::milliseconds(1), "spent at {now}, reported {used_at}");
-        }
-        other => panic!("expected Reused, got {other:?}"),
-    }
+    assert_eq!(
+        store.use_refresh_token(&first.hash, now + Duration::seconds(5)).await.expect("use"),
+        RefreshUse::Reused { account, family, used_at: now, family_expires_at }
+    );
 
     let second = refresh_token(account, family, Duration::days(14));
     store.save_refresh_token(&second).await.expect("saved");
@@ -122,17 +156,82 @@ async fn refresh_tokens_are_spent_once_and_families_revoke(fixture: Fixture) {
     assert_eq!(store.use_refresh_token(&second.hash, now).await.expect("use"), RefreshUse::Revoked);
     // A spent token of a revoked family is revoked too: no grace brings the family back.
     assert_eq!(store.use_refresh_token(&first.hash, now).await.expect("use"), RefreshUse::Revoked);
+    // Nor does a token saved after the revocation, by a rotation that was in flight.
+    let late = refresh_token(account, family, Duration::days(14));
+    store.save_refresh_token(&late).await.expect("saved");
+    assert_eq!(store.use_refresh_token(&late.hash, Utc::now()).await.expect("use"), RefreshUse::Revoked);
 
-    let expired = refresh_token(account, Uuid::new_v4(), Duration::seconds(-1));
+    let (live_family, _) = start_family(store, account, Duration::days(30)).await;
+    let expired = refresh_token(account, live_family, Duration::seconds(-1));
     store.save_refresh_token(&expired).await.expect("saved");
     assert_eq!(store.use_refresh_token(&expired.hash, Utc::now()).await.expect("use"), RefreshUse::Expired);
     assert_eq!(store.use_refresh_token(b"unknown", Utc::now()).await.expect("use"), RefreshUse::Unknown);
 }
 
+async fn a_session_ends_at_its_familys_end_whatever_its_tokens_say(fixture: Fixture) {
+    let store = &fixture.store;
+    let account = store.create_account("end@example.com", "hash", Utc::now()).await.expect("account").id;
+    let (family, ends_at) = start_family(store, account, Duration::hours(1)).await;
+    let unspent = refresh_token(account, family, Duration::days(14));
+    let spent = refresh_token(account, family, Duration::days(14));
+    store.save_refresh_token(&unspent).await.expect("saved");
+    store.save_refresh_token(&spent).await.expect("saved");
+    assert!(matches!(store.use_refresh_token(&spent.hash, Utc::now()).await.expect("use"), RefreshUse::Spent { .. }));
+
+    let after_the_end = ends_at + Duration::seconds(1);
+    assert_eq!(store.use_refresh_token(&unspent.hash, after_the_end).await.expect("use"), RefreshUse::Expired);
+    // Not `Reused`: a retry after the session's end gets nothing either.
+    assert_eq!(store.use_refresh_token(&spent.hash, after_the_end).await.expect("use"), RefreshUse::Expired);
+    // Before the end it was alive all along.
+    assert!(matches!(
+        store.use_refresh_token(&unspent.hash, ends_at - Duration::seconds(1)).await.expect("use"),
+        RefreshUse::Spent { .. }
+    ));
+}
+
+async fn the_purge_removes_expired_tokens_and_ended_or_revoked_sessions(fixture: Fixture) {
+    let store = &fixture.store;
+    let account = store.create_account("purge@example.com", "hash", Utc::now()).await.expect("account").id;
+    let now = Utc::now();
+    let (live, _) = start_family(store, account, Duration::days(30)).await;
+    let live_token = refresh_token(account, live, Duration::days(14));
+    let expired_token = refresh_token(account, live, Duration::minutes(-1));
+    let spent_token = refresh_token(account, live, Duration::days(14));
+    let (ended, _) = start_family(store, account, Duration::minutes(-1)).await;
+    let ended_token = refresh_token(account, ended, Duration::days(14));
+    let (revoked_long_ago, _) = start_family(store, account, Duration::days(30)).await;
+    let revoked_long_ago_token = refresh_token(account, revoked_long_ago, Duration::days(14));
+    let (revoked_just_now, _) = start_family(store, account, Duration::days(30)).await;
+    let revoked_just_now_token = refresh_token(account, revoked_just_now, Duration::days(14));
+    for token in
+        [&live_token, &expired_token, &spent_token, &ended_token, &revoked_long_ago_token, &revoked_just_now_token]
+    {
+        store.save_refresh_token(token).await.expect("saved");
+    }
+    store.use_refresh_token(&spent_token.hash, now).await.expect("spent");
+    store.revoke_refresh_family(revoked_long_ago, now - Duration::hours(2)).await.expect("revoked");
+    store.revoke_refresh_family(revoked_just_now, now).await.expect("revoked");
+
+    let purged = store.purge_refresh_tokens(now, now - Duration::hours(1)).await.expect("purged");
+    assert_eq!(purged.families, 2, "the ended family and the one revoked long ago");
+    assert_eq!(purged.tokens, 1, "the expired token of the live family");
+    // Gone: an unknown token, not an expired or revoked one.
+    for gone in [&expired_token, &ended_token, &revoked_long_ago_token] {
+        assert_eq!(store.use_refresh_token(&gone.hash, now).await.expect("use"), RefreshUse::Unknown);
+    }
+    // Kept: the live token, the spent one (a stolen copy must still be caught as reuse) and
+    // the just-revoked family (a rotation in flight may still save into it).
+    assert!(matches!(store.use_refresh_token(&spent_token.hash, now).await.expect("use"), RefreshUse::Reused { .. }));
+    assert_eq!(store.use_refresh_token(&revoked_just_now_token.hash, now).await.expect("use"), RefreshUse::Revoked);
+    assert!(matches!(store.use_refresh_token(&live_token.hash, now).await.expect("use"), RefreshUse::Spent { .. }));
+    assert_eq!(store.purge_refresh_tokens(now, now - Duration::hours(1)).await.expect("purged"), Purged::default());
+}
+
 async fn concurrent_uses_of_one_refresh_token_spend_it_once(fixture: Fixture) {
     let store = fixture.store.clone();
     let account = store.create_account("c@example.com", "hash", Utc::now()).await.expect("account").id;
-    let token = refresh_token(account, Uuid::new_v4(), Duration::days(1));
+    let (family, _) = start_family(&store, account, Duration::days(30)).await;
+    let token = refresh_token(account, family, Duration::days(1));
     store.save_refresh_token(&token).await.expect("saved");
     let uses: Vec<_> = (0..10)
         .map(|_| {
@@ -223,7 +322,125 @@ macro_rules! contract {
 contract!(
     accounts_are_unique_by_email_in_any_case,
     refresh_tokens_are_spent_once_and_families_revoke,
+    a_session_ends_at_its_familys_end_whatever_its_tokens_say,
+    the_purge_removes_expired_tokens_and_ended_or_revoked_sessions,
     concurrent_uses_of_one_refresh_token_spend_it_once,
     favorites_are_per_account_newest_first_and_paginated,
     twenty_parallel_adds_make_one_row,
 );
+
+/// The migrations of `db`'s backend older than `version`: the schema a deployment had before.
+async fn migrations_before(db: &Database, version: i64) -> sqlx::migrate::Migrator {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations").join(db.backend());
+    let older = std::env::temp_dir().join(format!("nexus-migrations-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&older).expect("temp dir");
+    for entry in std::fs::read_dir(&source).expect("migrations") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_owned();
+        let file_version: i64 = name.split('_').next().and_then(|v| v.parse().ok()).expect("versioned name");
+        if file_version < version {
+            std::fs::copy(&path, older.join(&name)).expect("copied");
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(older.as_path()).await.expect("migrations read");
+    let _ = std::fs::remove_dir_all(&older);
+    migrator
+}
+
+/// Runs `statement` on either backend, binding `hash` when given.
+async fn execute(db: &Database, statement: &str, hash: Option<&[u8]>) {
+    match db {
+        Database::Postgres(pool) => {
+            let query = sqlx::query(statement);
+            let query = if let Some(hash) = hash { query.bind(hash) } else { query };
+            query.execute(pool).await.map(drop)
+        }
+        Database::Sqlite(pool) => {
+            let query = sqlx::query(statement);
+            let query = if let Some(hash) = hash { query.bind(hash) } else { query };
+            query.execute(pool).await.map(drop)
+        }
+    }
+    .unwrap_or_else(|error| panic!("{statement}: {error}"));
+}
+
+/// Sessions started before sessions had a row of their own (20261203000001) keep working
+/// through the migration, revoked ones stay revoked, and they end 30 days after sign-in.
+async fn sessions_from_before_refresh_families_survive_the_migration(empty: EmptyDatabase) {
+    const FAMILIES: i64 = 20261203000001;
+    let db = &empty.db;
+    let previous = migrations_before(db, FAMILIES).await;
+    match db {
+        Database::Postgres(pool) => previous.run(pool).await,
+        Database::Sqlite(pool) => previous.run(pool).await,
+    }
+    .expect("the previous schema");
+
+    let time = |t: DateTime<Utc>| t.trunc_subsecs(0).to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
+    let now = Utc::now().trunc_subsecs(0);
+    let account = Uuid::new_v4();
+    execute(
+        db,
+        &format!(
+            "insert into account (id, email, password_hash, created_at) values ('{account}', 'old@example.com', 'h', '{}')",
+            time(now)
+        ),
+        None,
+    )
+    .await;
+    let (signed_in, rotated) = (now - Duration::days(2), now - Duration::days(1));
+    let token = |family: Uuid, issued: DateTime<Utc>, used: Option<DateTime<Utc>>, revoked: Option<DateTime<Utc>>| {
+        let optional = |t: Option<DateTime<Utc>>| t.map_or("null".to_owned(), |t| format!("'{}'", time(t)));
+        let hash = Uuid::new_v4().as_bytes().to_vec();
+        let statement = format!(
+            "insert into refresh_token (id, token_hash, family_id, account_id, issued_at, expires_at, used_at, revoked_at)
+             values ('{}', $1, '{family}', '{account}', '{}', '{}', {}, {})",
+            Uuid::new_v4(),
+            time(issued),
+            time(issued + Duration::days(14)),
+            optional(used),
+            optional(revoked),
+        );
+        (statement, hash)
+    };
+    let (live, revoked, half_revoked) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let rows = [
+        token(live, signed_in, Some(rotated), None),
+        token(live, rotated, None, None),
+        token(revoked, signed_in, Some(rotated), Some(rotated)),
+        token(revoked, rotated, None, Some(rotated)),
+        // The old race: a token saved by a rotation that finished after its family was revoked.
+        token(half_revoked, signed_in, Some(rotated), Some(rotated)),
+        token(half_revoked, rotated, None, None),
+    ];
+    for (statement, hash) in &rows {
+        execute(db, statement, Some(hash)).await;
+    }
+
+    db.migrate().await.expect("migrated to the current schema");
+    let store = store_for(db);
+    let family_expires_at = signed_in + Duration::days(30);
+    assert_eq!(
+        store.use_refresh_token(&rows[1].1, now).await.expect("use"),
+        RefreshUse::Spent { account, family: live, family_expires_at }
+    );
+    assert_eq!(
+        store.use_refresh_token(&rows[0].1, now).await.expect("use"),
+        RefreshUse::Reused { account, family: live, used_at: rotated, family_expires_at }
+    );
+    for revoked in [&rows[2], &rows[3], &rows[4], &rows[5]] {
+        assert_eq!(store.use_refresh_token(&revoked.1, now).await.expect("use"), RefreshUse::Revoked);
+    }
+}
+
+mod migrations {
+    #[tokio::test(flavor = "multi_thread")]
+    async fn sqlite_sessions_from_before_refresh_families_survive_the_migration() {
+        super::sessions_from_before_refresh_families_survive_the_migration(super::EmptyDatabase::sqlite().await).await
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres_sessions_from_before_refresh_families_survive_the_migration() {
+        super::sessions_from_before_refresh_families_survive_the_migration(super::EmptyDatabase::postgres().await).await
+    }
+}

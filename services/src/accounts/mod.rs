@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 pub use postgres::PgAccountStore;
 pub use service::{
-    AccountService, AuthError, AuthLimits, DEFAULT_REFRESH_REUSE_GRACE, DEFAULT_REGISTRATIONS_PER_HOUR, Session,
-    normalise_email,
+    AccountService, AuthError, AuthLimits, DEFAULT_REFRESH_REUSE_GRACE, DEFAULT_REGISTRATIONS_PER_HOUR,
+    DEFAULT_SESSION_MAX_AGE, Session, normalise_email,
 };
 pub use sqlite::SqliteAccountStore;
 pub use store::{AccountStore, StoreError};

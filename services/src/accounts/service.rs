@@ -8,7 +8,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use uuid::Uuid;
 
 use super::password::{self, HashPool, PasswordRejected};
-use super::store::{Account, AccountStore, NewRefreshToken, RefreshUse, StoreError};
+use super::store::{Account, AccountStore, NewRefreshFamily, NewRefreshToken, Purged, RefreshUse, StoreError};
 use super::tokens::{self, AccessTokens, REFRESH_TTL, SuccessorKey, TokenError};
 use crate::cache::RedisStore;
 use crate::limits::{Limiter, Rate};
@@ -128,6 +128,14 @@ pub const DEFAULT_REGISTRATIONS_PER_HOUR: u32 = 30;
 /// treated as stolen. Auth0 ("reuse interval") and Okta ("grace period") do the same.
 pub const DEFAULT_REFRESH_REUSE_GRACE: Duration = Duration::from_secs(30);
 
+/// How long a session lasts at most, by default, however often its tokens rotate: a stolen
+/// session ends by then too, and a user signs in again about once a month.
+pub const DEFAULT_SESSION_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// How long a revoked session's rows outlive the revocation before the purge removes them:
+/// long past any rotation that was in flight when it was revoked.
+const REVOKED_SESSION_RETENTION: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
 pub struct AccountService {
     store: Arc<dyn AccountStore>,
     tokens: AccessTokens,
@@ -135,6 +143,7 @@ pub struct AccountService {
     limits: AuthLimits,
     hashing: HashPool,
     refresh_reuse_grace: chrono::TimeDelta,
+    session_max_age: chrono::TimeDelta,
 }
 
 impl AccountService {
@@ -146,6 +155,7 @@ impl AccountService {
             limits,
             hashing: HashPool::per_core(),
             refresh_reuse_grace: grace(DEFAULT_REFRESH_REUSE_GRACE),
+            session_max_age: grace(DEFAULT_SESSION_MAX_AGE),
         }
     }
 
@@ -159,6 +169,12 @@ impl AccountService {
     /// [`DEFAULT_REFRESH_REUSE_GRACE`]); zero makes every second use a theft.
     pub fn with_refresh_reuse_grace(mut self, reuse_grace: Duration) -> Self {
         self.refresh_reuse_grace = grace(reuse_grace);
+        self
+    }
+
+    /// How long a session lasts at most from sign-in (see [`DEFAULT_SESSION_MAX_AGE`]).
+    pub fn with_session_max_age(mut self, max_age: Duration) -> Self {
+        self.session_max_age = grace(max_age);
         self
     }
 
@@ -181,7 +197,7 @@ impl AccountService {
         let hash = self.hashing.hash(password.to_owned()).await?;
         let account = self.store.create_account(&email, &hash, Utc::now()).await?;
         tracing::info!(account = %account.id, "account registered");
-        let session = self.start_session(account.id, Uuid::new_v4()).await?;
+        let session = self.start_session(account.id).await?;
         Ok((account, session))
     }
 
@@ -196,7 +212,7 @@ impl AccountService {
         let matches = self.hashing.verify(password.to_owned(), hash).await?;
         match credentials {
             Some(credentials) if matches => {
-                let session = self.start_session(credentials.account.id, Uuid::new_v4()).await?;
+                let session = self.start_session(credentials.account.id).await?;
                 Ok((credentials.account, session))
             }
             _ => Err(AuthError::InvalidCredentials),
@@ -215,10 +231,14 @@ impl AccountService {
         // Microseconds: what both databases keep, so a replay recomputes the same times.
         let now = Utc::now().trunc_subsecs(6);
         match self.store.use_refresh_token(&hash, now).await? {
-            RefreshUse::Spent { account, family } => self.successor_session(refresh, account, family, now).await,
-            RefreshUse::Reused { account, family, used_at } if now - used_at <= self.refresh_reuse_grace => {
+            RefreshUse::Spent { account, family, family_expires_at } => {
+                self.successor_session(refresh, account, family, now, family_expires_at).await
+            }
+            RefreshUse::Reused { account, family, used_at, family_expires_at }
+                if now - used_at <= self.refresh_reuse_grace =>
+            {
                 tracing::info!(%account, %family, "refresh token presented again within the reuse grace: the same pair");
-                self.successor_session(refresh, account, family, used_at).await
+                self.successor_session(refresh, account, family, used_at, family_expires_at).await
             }
             RefreshUse::Reused { account, family, .. } => {
                 tracing::warn!(%account, %family, "refresh token reused: revoking its family");
@@ -236,9 +256,10 @@ impl AccountService {
         account: Uuid,
         family: Uuid,
         spent_at: DateTime<Utc>,
+        family_expires_at: DateTime<Utc>,
     ) -> Result<Session, AuthError> {
         let (refresh, hash) = self.successors.successor(spent).map_err(|e| AuthError::Internal(e.to_string()))?;
-        self.save_session(account, family, refresh, hash, spent_at).await
+        self.save_session(account, family, refresh, hash, spent_at, family_expires_at).await
     }
 
     /// Revokes the family of `refresh`; unknown and revoked tokens are ignored (signing out
@@ -266,12 +287,43 @@ impl AccountService {
         self.store.account(id).await?.ok_or(AuthError::InvalidAccessToken(TokenError::Invalid))
     }
 
-    /// A new session (a new family, or the first pair after signing in).
-    async fn start_session(&self, account: Uuid, family: Uuid) -> Result<Session, AuthError> {
-        let (refresh, hash) = tokens::new_refresh_token();
-        self.save_session(account, family, refresh, hash, Utc::now().trunc_subsecs(6)).await
+    /// Deletes expired refresh tokens and ended or revoked sessions; run periodically.
+    pub async fn purge_expired_sessions(&self) -> Result<Purged, AuthError> {
+        let now = Utc::now();
+        let purged = self.store.purge_refresh_tokens(now, now - REVOKED_SESSION_RETENTION).await?;
+        tracing::info!(families = purged.families, tokens = purged.tokens, "expired sessions purged");
+        Ok(purged)
     }
 
+    /// Purges expired sessions every `interval` (the first time at once), for as long as the
+    /// service lives. Every instance may run it: the deletes are idempotent.
+    pub fn purge_sessions_periodically(self: &Arc<Self>, interval: Duration) {
+        let service = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(interval);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(service) = service.upgrade() else { break };
+                if let Err(error) = service.purge_expired_sessions().await {
+                    tracing::warn!(%error, "could not purge expired sessions; retrying at the next interval");
+                }
+            }
+        });
+    }
+
+    /// A new session: a new family, ending [`session_max_age`](Self::with_session_max_age)
+    /// from now, and its first pair.
+    async fn start_session(&self, account: Uuid) -> Result<Session, AuthError> {
+        let now = Utc::now().trunc_subsecs(6);
+        let family =
+            NewRefreshFamily { id: Uuid::new_v4(), account, created_at: now, expires_at: now + self.session_max_age };
+        self.store.start_refresh_family(&family).await?;
+        let (refresh, hash) = tokens::new_refresh_token();
+        self.save_session(account, family.id, refresh, hash, now, family.expires_at).await
+    }
+
+    /// Saves a pair issued at `issued_at`; its refresh token ends with its family at the latest.
     async fn save_session(
         &self,
         account: Uuid,
@@ -279,10 +331,11 @@ impl AccountService {
         refresh: String,
         hash: Vec<u8>,
         issued_at: DateTime<Utc>,
+        family_expires_at: DateTime<Utc>,
     ) -> Result<Session, AuthError> {
         let (access, access_expires_at) =
             self.tokens.issue(account, issued_at).map_err(|e| AuthError::Internal(e.to_string()))?;
-        let refresh_expires_at = issued_at + REFRESH_TTL;
+        let refresh_expires_at = (issued_at + REFRESH_TTL).min(family_expires_at);
         self.store
             .save_refresh_token(&NewRefreshToken {
                 id: Uuid::new_v4(),

@@ -8,8 +8,8 @@ use sqlx::sqlite::SqliteRow;
 use uuid::Uuid;
 
 use super::store::{
-    Account, AccountStore, Credentials, Favorite, NewFavorite, NewRefreshToken, RefreshUse, StoreError, db_id,
-    decode_favorite, sql, violates_unique,
+    Account, AccountStore, Credentials, Favorite, NewFavorite, NewRefreshFamily, NewRefreshToken, Purged,
+    RefreshTokenState, RefreshUse, StoreError, db_id, decode_favorite, sql, violates_unique,
 };
 
 pub struct SqliteAccountStore {
@@ -61,6 +61,17 @@ impl AccountStore for SqliteAccountStore {
         row.as_ref().map(account).transpose()
     }
 
+    async fn start_refresh_family(&self, family: &NewRefreshFamily) -> Result<(), StoreError> {
+        sqlx::query(sql::INSERT_REFRESH_FAMILY)
+            .bind(family.id.to_string())
+            .bind(family.account.to_string())
+            .bind(family.created_at)
+            .bind(family.expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn save_refresh_token(&self, token: &NewRefreshToken) -> Result<(), StoreError> {
         sqlx::query(sql::INSERT_REFRESH_TOKEN)
             .bind(token.id.to_string())
@@ -77,29 +88,41 @@ impl AccountStore for SqliteAccountStore {
     async fn use_refresh_token(&self, hash: &[u8], now: DateTime<Utc>) -> Result<RefreshUse, StoreError> {
         let spent = sqlx::query(sql::SPEND_REFRESH_TOKEN).bind(hash).bind(now).fetch_optional(&self.pool).await?;
         if let Some(row) = spent {
-            return Ok(RefreshUse::Spent { account: uuid(&row, "account_id")?, family: uuid(&row, "family_id")? });
+            return Ok(RefreshUse::Spent {
+                account: uuid(&row, "account_id")?,
+                family: uuid(&row, "family_id")?,
+                family_expires_at: row.try_get("family_expires_at")?,
+            });
         }
         let row = sqlx::query(sql::REFRESH_TOKEN_STATE).bind(hash).fetch_optional(&self.pool).await?;
         let Some(row) = row else {
             return Ok(RefreshUse::Unknown);
         };
-        let revoked: Option<DateTime<Utc>> = row.try_get("revoked_at")?;
-        let used: Option<DateTime<Utc>> = row.try_get("used_at")?;
-        let expires: DateTime<Utc> = row.try_get("expires_at")?;
-        // Revoked first: a revoked family stays dead whatever else is true of the token.
-        Ok(match (revoked, used) {
-            (Some(_), _) => RefreshUse::Revoked,
-            (None, Some(used_at)) => {
-                RefreshUse::Reused { account: uuid(&row, "account_id")?, family: uuid(&row, "family_id")?, used_at }
-            }
-            (None, None) if expires <= now => RefreshUse::Expired,
-            (None, None) => RefreshUse::Unknown,
-        })
+        let state = RefreshTokenState {
+            account: uuid(&row, "account_id")?,
+            family: uuid(&row, "family_id")?,
+            expires_at: row.try_get("expires_at")?,
+            used_at: row.try_get("used_at")?,
+            family_expires_at: row.try_get("family_expires_at")?,
+            family_revoked_at: row.try_get("revoked_at")?,
+        };
+        Ok(state.classify(now))
     }
 
     async fn revoke_refresh_family(&self, family: Uuid, now: DateTime<Utc>) -> Result<(), StoreError> {
         sqlx::query(sql::REVOKE_REFRESH_FAMILY).bind(family.to_string()).bind(now).execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn purge_refresh_tokens(
+        &self,
+        now: DateTime<Utc>,
+        revoked_before: DateTime<Utc>,
+    ) -> Result<Purged, StoreError> {
+        let families =
+            sqlx::query(sql::PURGE_REFRESH_FAMILIES).bind(now).bind(revoked_before).execute(&self.pool).await?;
+        let tokens = sqlx::query(sql::PURGE_REFRESH_TOKENS).bind(now).execute(&self.pool).await?;
+        Ok(Purged { families: families.rows_affected(), tokens: tokens.rows_affected() })
     }
 
     async fn add_favorite(

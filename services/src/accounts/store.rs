@@ -43,6 +43,16 @@ pub struct Favorite {
     pub created_at: DateTime<Utc>,
 }
 
+/// A session: every refresh token rotated from one sign-in belongs to it.
+#[derive(Debug, Clone)]
+pub struct NewRefreshFamily {
+    pub id: Uuid,
+    pub account: Uuid,
+    pub created_at: DateTime<Utc>,
+    /// The absolute end of the session, whatever its tokens' expiry.
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewRefreshToken {
     pub id: Uuid,
@@ -56,21 +66,33 @@ pub struct NewRefreshToken {
 /// What presenting a refresh token did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefreshUse {
-    /// Valid and now spent: issue the next token of the family.
+    /// Valid and now spent: issue the next token of the family, expiring no later than the
+    /// family (`family_expires_at`).
     Spent {
         account: Uuid,
         family: Uuid,
+        family_expires_at: DateTime<Utc>,
     },
-    /// Already spent, at `used_at`, and its family not revoked: the owner retrying, or a
-    /// stolen copy in use (the service tells them apart by how long ago that was).
+    /// Already spent, at `used_at`, and its family neither revoked nor ended: the owner
+    /// retrying, or a stolen copy in use (the service tells them apart by how long ago that was).
     Reused {
         account: Uuid,
         family: Uuid,
         used_at: DateTime<Utc>,
+        family_expires_at: DateTime<Utc>,
     },
+    /// The token, or its whole session, is past its end.
     Expired,
+    /// Its family was revoked (signed out, or a theft detected).
     Revoked,
     Unknown,
+}
+
+/// What a purge of refresh tokens removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub families: u64,
+    pub tokens: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +140,36 @@ where
     })
 }
 
+/// A refresh token that could not be spent, as both backends read it back.
+pub(crate) struct RefreshTokenState {
+    pub account: Uuid,
+    pub family: Uuid,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub family_expires_at: DateTime<Utc>,
+    pub family_revoked_at: Option<DateTime<Utc>>,
+}
+
+impl RefreshTokenState {
+    /// Why it could not be spent at `now`. Revoked first: a revoked family stays dead whatever
+    /// else is true of the token; then an ended session, whose tokens no grace brings back.
+    pub fn classify(self, now: DateTime<Utc>) -> RefreshUse {
+        match self.used_at {
+            _ if self.family_revoked_at.is_some() => RefreshUse::Revoked,
+            _ if self.family_expires_at <= now => RefreshUse::Expired,
+            Some(used_at) => RefreshUse::Reused {
+                account: self.account,
+                family: self.family,
+                used_at,
+                family_expires_at: self.family_expires_at,
+            },
+            None if self.expires_at <= now => RefreshUse::Expired,
+            // Unspent and live, yet not spent: it was spent in between, by a concurrent use.
+            None => RefreshUse::Unknown,
+        }
+    }
+}
+
 /// A TMDb id as both backends store it (a signed 64-bit integer).
 pub(crate) fn db_id(id: u64) -> Result<i64, StoreError> {
     i64::try_from(id).map_err(|_| StoreError::Malformed(format!("tmdb_id {id} is out of range")))
@@ -146,17 +198,36 @@ pub(crate) mod sql {
     pub const ACCOUNT_BY_ID: &str = "select id, email, created_at from account where id = $1";
     /// A successor is derived from the token it follows, so a retry saves the same token
     /// again: then there is nothing to do.
+    pub const INSERT_REFRESH_FAMILY: &str =
+        "insert into refresh_family (id, account_id, created_at, expires_at) values ($1, $2, $3, $4)";
+    /// A successor is derived from the token it follows, so a retry saves the same token
+    /// again: then there is nothing to do.
     pub const INSERT_REFRESH_TOKEN: &str =
         "insert into refresh_token (id, token_hash, family_id, account_id, issued_at, expires_at)
              values ($1, $2, $3, $4, $5, $6)
              on conflict (token_hash) do nothing";
+    /// Spends a live token of a live family. The family is checked here, in the statement
+    /// that spends, so a token saved by a rotation that raced a revocation is dead anyway.
     pub const SPEND_REFRESH_TOKEN: &str = "update refresh_token set used_at = $2
-             where token_hash = $1 and used_at is null and revoked_at is null and expires_at > $2
-             returning account_id, family_id";
-    pub const REFRESH_TOKEN_STATE: &str =
-        "select account_id, family_id, expires_at, used_at, revoked_at from refresh_token where token_hash = $1";
+             where token_hash = $1 and used_at is null and expires_at > $2
+               and family_id in (select id from refresh_family where revoked_at is null and expires_at > $2)
+             returning account_id, family_id,
+               (select expires_at from refresh_family where refresh_family.id = refresh_token.family_id)
+                 as family_expires_at";
+    pub const REFRESH_TOKEN_STATE: &str = "select t.account_id, t.family_id, t.expires_at, t.used_at,
+               f.expires_at as family_expires_at, f.revoked_at
+             from refresh_token t join refresh_family f on f.id = t.family_id
+             where t.token_hash = $1";
     pub const REVOKE_REFRESH_FAMILY: &str =
-        "update refresh_token set revoked_at = $2 where family_id = $1 and revoked_at is null";
+        "update refresh_family set revoked_at = $2 where id = $1 and revoked_at is null";
+    /// Families that ended, or were revoked before `$2`, with their tokens (the foreign key
+    /// cascades). Revoked ones are kept a while so that a rotation in flight when the family
+    /// was revoked still finds its family and saves a token that is dead on arrival.
+    pub const PURGE_REFRESH_FAMILIES: &str = "delete from refresh_family where expires_at <= $1 or revoked_at <= $2";
+    /// Tokens past their own expiry, spent or not. A spent token is kept until then on
+    /// purpose: a stolen copy presented before its expiry is recognised as reuse and revokes
+    /// its family; after it, the copy is refused as expired (or unknown) anyway.
+    pub const PURGE_REFRESH_TOKENS: &str = "delete from refresh_token where expires_at <= $1";
     pub const INSERT_FAVORITE: &str =
         "insert into favorite (account_id, tmdb_id, title, poster_path, release_year, created_at)
              values ($1, $2, $3, $4, $5, $6)
@@ -178,11 +249,20 @@ pub trait AccountStore: Send + Sync {
     async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>, StoreError>;
     async fn account(&self, id: Uuid) -> Result<Option<Account>, StoreError>;
 
+    /// Starts a session; its tokens are saved with [`save_refresh_token`](Self::save_refresh_token).
+    async fn start_refresh_family(&self, family: &NewRefreshFamily) -> Result<(), StoreError>;
     async fn save_refresh_token(&self, token: &NewRefreshToken) -> Result<(), StoreError>;
     /// Spends the token with this hash, atomically: of two concurrent uses, one is `Spent`
     /// and the other `Reused`.
     async fn use_refresh_token(&self, hash: &[u8], now: DateTime<Utc>) -> Result<RefreshUse, StoreError>;
+    /// Ends a session for good: none of its tokens, saved before or after, can be spent again.
     async fn revoke_refresh_family(&self, family: Uuid, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Deletes expired tokens, ended sessions, and sessions revoked before `revoked_before`.
+    async fn purge_refresh_tokens(
+        &self,
+        now: DateTime<Utc>,
+        revoked_before: DateTime<Utc>,
+    ) -> Result<Purged, StoreError>;
 
     /// Adds a favorite once; `true` when this call created it.
     async fn add_favorite(
