@@ -18,8 +18,9 @@ pub enum AppError {
     Throttled { seconds: u64 },
     #[error("Accounts are unavailable right now. Please try again in a moment.")]
     AccountsUnavailable,
-    /// Too many passwords are being checked at once; nothing is wrong with the request.
-    #[error("Many people are signing in right now. Please try again in {seconds} seconds.")]
+    /// The server is saturated (too many passwords being checked, too many requests at once);
+    /// nothing is wrong with the request.
+    #[error("The server is busy right now. Please try again in {seconds} seconds.")]
     Busy { seconds: u64 },
     #[error("Something went wrong on our side. Please try again.")]
     Internal,

@@ -423,14 +423,11 @@ async fn require_admin_token(
     request: Request,
     next: Next,
 ) -> Response {
-    if let Some(expected) = &emulator.admin_token {
-        if bearer(&headers) != Some(expected.as_str()) {
-            return (
-                StatusCode::UNAUTHORIZED,
-                "the emulator's admin endpoints need `Authorization: Bearer <admin token>`",
-            )
-                .into_response();
-        }
+    if let Some(expected) = &emulator.admin_token
+        && bearer(&headers) != Some(expected.as_str())
+    {
+        return (StatusCode::UNAUTHORIZED, "the emulator's admin endpoints need `Authorization: Bearer <admin token>`")
+            .into_response();
     }
     next.run(request).await
 }

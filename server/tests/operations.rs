@@ -73,6 +73,92 @@ async fn api_errors_carry_the_request_id() {
     assert_eq!(body["error"]["request_id"], "trace-42", "{body}");
 }
 
+/// A page request, as a browser makes it, with our own request id.
+fn page_request(path: &str, request_id: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::ACCEPT, "text/html")
+        .header("x-request-id", request_id)
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn error_pages_carry_the_request_id() {
+    let app = app().await;
+    for (path, request_id) in [("/no-such-page", "trace-page-1"), ("/movie/999999999", "trace-page-2")] {
+        let (status, headers, html) = common::raw(&app, page_request(path, request_id)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(headers["x-request-id"], request_id);
+        assert!(html.contains(&format!("<code>{request_id}</code>")), "{path}: {html}");
+    }
+}
+
+/// The app's real middleware stack around handlers of the test's own: one that panics, one
+/// that outlasts a one-second request timeout, each under a page path and an API path.
+fn stack_with_failing_handlers(app: &common::TestApp) -> axum::Router {
+    use axum::routing::get;
+    let mut state = app._started.state.clone();
+    state.request_timeout = Duration::from_secs(1);
+    let panics = || async {
+        panic!("a handler bug");
+        #[allow(unreachable_code)]
+        ""
+    };
+    let hangs = || async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        "late"
+    };
+    let routes = axum::Router::new()
+        .route("/boom", get(panics))
+        .route("/api/boom", get(panics))
+        .route("/slow", get(hangs))
+        .route("/api/slow", get(hangs));
+    server::http::with_layers(routes, state)
+}
+
+#[tokio::test]
+async fn a_panicking_handler_gets_an_error_page_or_the_api_error_never_a_dropped_connection() {
+    use tower::ServiceExt;
+    let app = app().await;
+    let router = stack_with_failing_handlers(&app);
+    let response = router.clone().oneshot(page_request("/boom", "trace-panic-1")).await.expect("answered");
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    let html = body_text(response).await;
+    assert!(html.contains("Something went wrong") && html.contains("<code>trace-panic-1</code>"), "{html}");
+
+    let response = router.oneshot(page_request("/api/boom", "trace-panic-2")).await.expect("answered");
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let json: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
+    assert_eq!(json["error"]["code"], "internal_error", "{json}");
+    assert_eq!(json["error"]["request_id"], "trace-panic-2", "{json}");
+}
+
+#[tokio::test]
+async fn a_request_that_outlasts_the_timeout_gets_408_with_the_request_id() {
+    use tower::ServiceExt;
+    let app = app().await;
+    let router = stack_with_failing_handlers(&app);
+    let started = Instant::now();
+    let response = router.clone().oneshot(page_request("/slow", "trace-slow-1")).await.expect("answered");
+    assert!(started.elapsed() < Duration::from_secs(3), "answered at the timeout, not when the handler finished");
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    let html = body_text(response).await;
+    assert!(html.contains("That took too long") && html.contains("<code>trace-slow-1</code>"), "{html}");
+
+    let response = router.oneshot(page_request("/api/slow", "trace-slow-2")).await.expect("answered");
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    let json: serde_json::Value = serde_json::from_str(&body_text(response).await).expect("JSON");
+    assert_eq!(json["error"]["code"], "timeout", "{json}");
+    assert_eq!(json["error"]["request_id"], "trace-slow-2", "{json}");
+}
+
+async fn body_text(response: axum::response::Response) -> String {
+    use http_body_util::BodyExt;
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 /// The real accept loop, on a real socket, with a one-second header timeout.
 async fn serve_with_header_timeout() -> (std::net::SocketAddr, common::TestApp) {
     let app = app().await;

@@ -100,6 +100,7 @@ async fn pages_and_server_functions_have_a_rate_limit_of_their_own() {
     assert_eq!(response.0, StatusCode::TOO_MANY_REQUESTS);
     assert!(retry_after(&response.1) >= 1);
     assert!(response.2.contains("Too many requests"), "a readable page: {}", response.2);
+    assert!(response.2.contains(&format!("<code>{}</code>", response.1["x-request-id"].to_str().expect("id"))));
     // A server function answers with the error its island shows.
     let request = Request::get(ListGenres::PATH).header("sec-fetch-site", "same-origin").body(Body::empty());
     let (status, _, body) = send(&app, from(peer, request.expect("req"))).await;

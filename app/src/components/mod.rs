@@ -11,5 +11,5 @@ pub use browser::{History, Latest, is_plain_click, on_back_or_forward};
 pub use favorite_toggle::FavoriteToggle;
 pub use movie_card::{ABOVE_THE_FOLD, CardLink, CardMovie, MovieCard, MovieGrid, MovieGridSkeleton};
 pub use pager::{FormError, Pager, encode_query_value, query_string, redirected_error, use_page_number};
-pub use states::{ErrorNotice, ErrorText};
+pub use states::{ErrorNotice, ErrorText, RequestReference};
 pub use theme::{Theme, ThemeSwitch};

@@ -20,8 +20,29 @@ pub fn ErrorNotice(errors: ArcRwSignal<Errors>) -> impl IntoView {
             <h2>"That did not work"</h2>
             <ul>{messages.into_iter().map(|message| view! { <li>{message}</li> }).collect_view()}</ul>
             <a class="button-link" href=again>"Try again"</a>
+            <RequestReference/>
         </div>
     }
+}
+
+/// The id of the request this page answers (`X-Request-Id`), for an error page: a user who
+/// reports the error can quote it, and it finds the request in the logs. Server-rendered
+/// components only; islands' own requests have ids of their own.
+#[component]
+pub fn RequestReference() -> impl IntoView {
+    current_request_id().map(|id| {
+        view! { <p class="request-reference">"If you report this, quote the reference " <code>{id}</code> "."</p> }
+    })
+}
+
+fn current_request_id() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>()?;
+        parts.headers.get("x-request-id")?.to_str().ok().map(str::to_owned)
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 /// The same notice inside an island, for a request the island made itself; `retry` sends it

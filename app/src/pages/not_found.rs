@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
+use crate::components::RequestReference;
+
 /// Any path no route matches; answered with status 404 on the server.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -17,6 +19,7 @@ pub fn NotFound() -> impl IntoView {
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
             <a href="/">"Back to trending movies"</a>
+            <RequestReference/>
         </section>
     }
 }

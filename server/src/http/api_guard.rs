@@ -24,8 +24,8 @@ pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 pub async fn shed_overload(State(slots): State<Arc<tokio::sync::Semaphore>>, request: Request, next: Next) -> Response {
     let Ok(_slot) = slots.try_acquire_owned() else {
         metrics::counter!("http_requests_shed_total").increment(1);
-        let mut response =
-            (StatusCode::SERVICE_UNAVAILABLE, "The server is busy. Try again in a moment.").into_response();
+        // The body is filled in by `error_pages`, in the form the caller reads.
+        let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return response;
     };
@@ -47,15 +47,10 @@ pub fn panic_as_json(payload: Box<dyn Any + Send + 'static>) -> Response {
     ApiError::Internal.into_response()
 }
 
-/// A panic anywhere else: a short error page.
-pub fn panic_as_page(payload: Box<dyn Any + Send + 'static>) -> Response {
+/// A panic anywhere else: a 500 whose body `error_pages` fills in for its reader.
+pub fn panic_without_body(payload: Box<dyn Any + Send + 'static>) -> Response {
     log_panic(payload.as_ref());
-    let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Something went wrong · Nexus</title>\
-                </head><body><main><h1>Something went wrong</h1><p>This is our fault, and it has been logged. \
-                Please go back and try again.</p></main></body></html>";
-    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, page).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    response
+    StatusCode::INTERNAL_SERVER_ERROR.into_response()
 }
 
 /// Token answers (`/api/auth/…`, RFC 6749 §5.1) and whatever a bearer token was shown for are
@@ -75,12 +70,19 @@ pub async fn no_store_private(request: Request, next: Next) -> Response {
 pub async fn error_request_id(request: Request, next: Next) -> Response {
     let request_id = request.headers().get("x-request-id").and_then(|id| id.to_str().ok()).map(str::to_owned);
     let response = next.run(request).await;
+    let is_error = response.status().is_client_error() || response.status().is_server_error();
+    match request_id {
+        Some(request_id) if is_error => with_request_id(response, request_id).await,
+        _ => response,
+    }
+}
+
+/// `response` with `request_id` in its JSON error body; any other body is left as it is.
+pub async fn with_request_id(response: Response, request_id: String) -> Response {
     let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|kind| kind == "application/json");
-    let (Some(request_id), true, true) =
-        (request_id, response.status().is_client_error() || response.status().is_server_error(), is_json)
-    else {
+    if !is_json {
         return response;
-    };
+    }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, BODY_LIMIT_BYTES).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();

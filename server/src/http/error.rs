@@ -34,6 +34,9 @@ pub enum ApiError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The request took longer than `REQUEST_TIMEOUT_SECS`.
+    #[error("request timeout")]
+    Timeout,
     #[error("upstream unavailable")]
     Unavailable,
     #[error("database unavailable")]
@@ -155,7 +158,7 @@ impl IntoResponse for ApiError {
             Self::Busy { retry_after_secs } => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "server_busy",
-                format!("Too many sign-ins are being checked right now. Try again in {retry_after_secs} seconds."),
+                format!("The server is busy right now. Try again in {retry_after_secs} seconds."),
                 None,
             ),
             Self::DatabaseUnavailable => (
@@ -168,6 +171,12 @@ impl IntoResponse for ApiError {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.".into(), None)
             }
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "Nothing exists at this address.".into(), None),
+            Self::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "The request took too long and was stopped. Try again.".into(),
+                None,
+            ),
             Self::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",

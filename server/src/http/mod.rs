@@ -7,6 +7,7 @@ pub mod assets;
 mod auth;
 mod catalog;
 mod error;
+mod error_pages;
 mod extract;
 mod favorites;
 pub mod metrics;
@@ -124,7 +125,13 @@ pub fn router(state: AppState) -> Router {
     if let Some(emulator) = &state.emulator {
         router = router.nest_service(EMULATOR_IMAGES_PATH, emulator::images_router(emulator.clone()));
     }
+    with_layers(router, state)
+}
 
+/// What stands around every route: limits, sessions, timeouts, panics, error bodies, request
+/// ids, tracing, compression. Public so that tests can put a handler of their own (one that
+/// panics, one that hangs) behind the very same stack.
+pub fn with_layers(router: Router<AppState>, state: AppState) -> Router {
     // Outermost first: the client's address, its rate limit, then its session, so a client over
     // its limit costs no database work.
     let client_ip = axum::middleware::from_fn_with_state(state.clone(), session::client_ip);
@@ -136,7 +143,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(server_fns::error_statuses))
         // Every route, server functions included, reads at most 64 KiB of body.
         .layer(DefaultBodyLimit::max(api_guard::BODY_LIMIT_BYTES))
-        .layer(CatchPanicLayer::custom(api_guard::panic_as_page))
+        .layer(CatchPanicLayer::custom(api_guard::panic_without_body))
         .layer(axum::middleware::from_fn_with_state(state.request_slots.clone(), api_guard::shed_overload))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, state.request_timeout));
     router
@@ -144,6 +151,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
         .layer(identify)
         .layer(ui_limit)
+        // Outside every layer that answers with a bare status (timeout, shedding, the page
+        // limit, panics) and inside the one that sets the request id.
+        .layer(axum::middleware::from_fn(error_pages::fill_error_bodies))
         .layer(client_ip)
         .layer(security)
         .layer(

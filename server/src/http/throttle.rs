@@ -3,12 +3,10 @@
 //! client's network ([`client_key`]: IPv4 address or IPv6 /64) and shared by every instance
 //! through Redis when it is configured. Static files and operations endpoints are not counted.
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use services::limits::{Limiter, client_key, retry_after_secs};
 
 use super::error::ApiError;
@@ -54,23 +52,9 @@ pub async fn ui(State(limits): State<ClientRateLimits>, request: Request, next: 
         return next.run(request).await;
     };
     metrics::counter!("ui_rate_limited_total").increment(1);
-    let server_function = request.uri().path().starts_with(app::SERVER_FN_PREFIX);
-    let mut response = if server_function {
-        let body = serde_json::to_vec(&app::AppError::Throttled { seconds: retry_after_secs }).unwrap_or_default();
-        let mut response = (StatusCode::TOO_MANY_REQUESTS, Body::from(body)).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        response.headers_mut().insert(SERVER_FN_ERROR_HEADER, HeaderValue::from_static("true"));
-        response
-    } else {
-        let page = format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many requests · Nexus</title>\
-             </head><body><main><h1>Too many requests</h1><p>This address sent more requests than a person \
-             would. Please wait {retry_after_secs} seconds and reload the page.</p></main></body></html>"
-        );
-        let mut response = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-        response
-    };
+    // The body is filled in by `error_pages`: the island's error for a server function, a
+    // short page for a page.
+    let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     response
 }
