@@ -26,13 +26,32 @@ use crate::state::AppState;
 /// spend it again within the account service's reuse grace.
 const MAX_REFRESH_SHARING: Duration = Duration::from_secs(30);
 
-/// Refreshes remembered at once: the ones of the last few seconds (a page's requests arrive
-/// together), so a flood of distinct tokens cannot grow it beyond a few megabytes.
-const MAX_SHARED_REFRESHES: u64 = 10_000;
+/// The bytes the remembered refreshes may take: the ones of the last few seconds are needed (a
+/// page's requests arrive together), so a flood of distinct tokens evicts old ones instead of
+/// growing memory. About 10,000 refreshes.
+const SHARED_REFRESHES_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What one remembered refresh costs: its key, the tokens of the new pair, and the entry's
+/// own bookkeeping (moka's, the `Session`'s fixed fields), estimated generously.
+fn shared_refresh_weight(spent: &String, session: &Option<Session>) -> u32 {
+    const ENTRY_OVERHEAD: usize = 256;
+    let tokens = session.as_ref().map_or(0, |session| session.access.len() + session.refresh.len());
+    u32::try_from(ENTRY_OVERHEAD + spent.len() + tokens).unwrap_or(u32::MAX)
+}
 
 /// The client's address, worked out once per request (see [`client_address`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
+
+/// Refresh answers kept for `sharing`, within [`SHARED_REFRESHES_BYTES`].
+fn recent_refreshes(sharing: Duration) -> moka::future::Cache<String, Option<Session>> {
+    moka::future::Cache::builder()
+        .weigher(shared_refresh_weight)
+        .max_capacity(SHARED_REFRESHES_BYTES)
+        .time_to_live(sharing)
+        .support_invalidation_closures()
+        .build()
+}
 
 #[derive(Clone)]
 pub struct BrowserSessions {
@@ -52,13 +71,7 @@ impl BrowserSessions {
         refresh_reuse_grace: Duration,
     ) -> Self {
         let sharing = refresh_reuse_grace.min(MAX_REFRESH_SHARING);
-        let recent_refreshes = (!sharing.is_zero()).then(|| {
-            moka::future::Cache::builder()
-                .max_capacity(MAX_SHARED_REFRESHES)
-                .time_to_live(sharing)
-                .support_invalidation_closures()
-                .build()
-        });
+        let recent_refreshes = (!sharing.is_zero()).then(|| recent_refreshes(sharing));
         Self { accounts, cookies, trusted_proxies: trusted_proxies.into(), recent_refreshes }
     }
 
@@ -255,6 +268,25 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_flood_of_distinct_refreshes_stays_within_the_byte_bound() {
+        let cache = recent_refreshes(Duration::from_secs(30));
+        let session = |i: usize| Session {
+            access: format!("{i:0>320}"),
+            access_expires_at: chrono::Utc::now(),
+            refresh: format!("{i:0>43}"),
+            refresh_expires_at: chrono::Utc::now(),
+        };
+        let flood = 40_000;
+        for i in 0..flood {
+            cache.insert(format!("{i:0>43}"), Some(session(i))).await;
+        }
+        cache.run_pending_tasks().await;
+        assert!(cache.weighted_size() <= SHARED_REFRESHES_BYTES, "{} bytes", cache.weighted_size());
+        assert!(cache.entry_count() < flood as u64, "older entries were evicted");
+        assert!(cache.entry_count() > 5_000, "yet thousands fit: {}", cache.entry_count());
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
