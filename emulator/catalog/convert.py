@@ -18,6 +18,10 @@ What the conversion does, and why:
   is moved back a century;
 - "Major Genre" and "Creative Type" map onto TMDb's genre ids (GENRES below), so filters behave
   as they do on TMDb;
+- titles are repaired: the source's text was written in Windows-1252 and then read as Mac Roman,
+  so "Léon" reads "LÈon" and "Per qualche dollaro in più" reads "Per qualche dollaro in pi˘".
+  Encoding back to Mac Roman and decoding as Windows-1252 undoes it; a title with a character
+  Mac Roman cannot hold ("Alien³") was never garbled and is kept (see repair_text);
 - every other field is kept as it is, null where the source has none. Derived values (popularity,
   trending, similarity) are computed by the emulator, not stored here.
 """
@@ -54,6 +58,14 @@ CREATIVE_TYPE = {
 }
 
 
+def repair_text(text):
+    """Undo the source's Windows-1252-read-as-Mac-Roman garbling; ASCII is unaffected."""
+    try:
+        return text.encode("mac_roman").decode("cp1252")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def release_date(text):
     day = datetime.datetime.strptime(text, "%b %d %Y").date()
     if day.year > LAST_REAL_YEAR:
@@ -76,7 +88,7 @@ def convert(films):
             continue
         catalog.append({
             "id": position,
-            "title": str(film["Title"]),
+            "title": repair_text(str(film["Title"])),
             "release_date": release_date(film["Release Date"]),
             "genre_ids": genre_ids(film),
             "director": film["Director"],

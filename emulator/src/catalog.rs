@@ -283,9 +283,10 @@ impl Catalog {
         scored.into_iter().map(|(_, m)| m).collect()
     }
 
-    /// Titles containing every word of the query, best match first.
+    /// Titles containing every word of the query, best match first; case and accents are
+    /// ignored, as TMDb ignores them ("leon" finds "Léon", "léon" finds it too).
     pub fn search(&self, query: &str, year: Option<i32>) -> Vec<&Movie> {
-        let query = query.trim().to_lowercase();
+        let query = search_key(query.trim());
         let words: Vec<&str> = query.split_whitespace().collect();
         if words.is_empty() {
             return Vec::new();
@@ -295,7 +296,7 @@ impl Catalog {
             .iter()
             .filter(|m| year.is_none_or(|y| m.year() == Some(y)))
             .filter_map(|m| {
-                let title = m.title.to_lowercase();
+                let title = search_key(&m.title);
                 if !words.iter().all(|word| title.contains(word)) {
                     return None;
                 }
@@ -413,6 +414,14 @@ fn unit_hash(id: u64, period: u64) -> f64 {
     (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// How titles and queries compare: lowercase, without accents (canonical decomposition, then
+/// the combining marks dropped).
+fn search_key(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd().filter(|c| !is_combining_mark(*c)).collect::<String>().to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,6 +457,28 @@ mod tests {
         let only_2005 = catalog.search("king kong", Some(2005));
         assert!(only_2005.iter().all(|m| m.year() == Some(2005)));
         assert!(catalog.search("   ", None).is_empty());
+    }
+
+    #[test]
+    fn titles_are_spelled_right_and_found_with_or_without_their_accents() {
+        let catalog = catalog();
+        for query in ["Léon", "leon", "LEON"] {
+            let hits = catalog.search(query, None);
+            assert_eq!(hits.first().map(|m| m.title.as_str()), Some("Léon"), "{query}");
+        }
+        assert_eq!(
+            catalog.search("amelie", None).first().map(|m| m.title.as_str()),
+            Some("Le Fabuleux destin d'Amélie Poulain")
+        );
+        // The source's mis-decoding ("LÈon") is gone from every title.
+        let garbled = ['È', 'Í', '˘', 'Ω', 'Û', '‰', '‡', 'Ë', '·', 'Ù', 'Î'];
+        let left: Vec<&str> = catalog
+            .movies
+            .iter()
+            .map(|m| m.title.as_str())
+            .filter(|t| t.chars().any(|c| garbled.contains(&c)))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]

@@ -194,6 +194,16 @@ async fn search_finds_titles_and_keeps_the_query_in_links() {
 }
 
 #[tokio::test]
+async fn titles_with_accents_read_right_and_are_found_with_or_without_them() {
+    let app = app().await;
+    for query in ["L%C3%A9on", "leon"] {
+        let (status, body) = get(&app, &format!("/api/movies/search/?q={query}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["results"][0]["title"], "Léon", "{query}: {body}");
+    }
+}
+
+#[tokio::test]
 async fn discover_applies_every_filter() {
     let app = app().await;
     let (status, body) =
