@@ -46,6 +46,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIN
   cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
 fi
 
+# cargo-deny: the supply-chain check of the test command (licenses, bans, sources; offline).
+if [[ "$(cargo deny --version 2>/dev/null || true)" != "cargo-deny $CARGO_DENY_VERSION" ]]; then
+  step "cargo-deny $CARGO_DENY_VERSION (about 5 minutes)"
+  cargo install cargo-deny --version "=$CARGO_DENY_VERSION" --locked
+fi
+
 # wasm-opt for release builds, project-local; scripts/tools-path.sh puts it first on PATH.
 if [[ "$(.tools/node_modules/.bin/wasm-opt --version 2>/dev/null || true)" != "wasm-opt version ${BINARYEN_VERSION%%.*} "* ]]; then
   step "binaryen $BINARYEN_VERSION (wasm-opt)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sets up the tools and runs every test:
+#   0. the supply-chain check (cargo deny: licenses, bans, sources);
 #   1. the Rust tests, against the real PostgreSQL and Redis on this machine (started if down),
 #      including 60 s of mixed load (LOAD_SECONDS) and the fault suite (scripts/reliability.py);
 #   2. the Playwright suite in Chromium, against the built server on a spare port;
@@ -15,6 +16,9 @@ export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:543
 export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 
 scripts/check-wasm-deps.sh
+
+echo "==> supply chain (cargo deny: licenses, banned crates, sources; offline)"
+cargo deny --offline check licenses bans sources
 
 echo "==> Rust tests"
 # This also builds target/debug/server, the binary the browser tests run: building it again
