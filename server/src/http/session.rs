@@ -33,9 +33,9 @@ const SHARED_REFRESHES_BYTES: u64 = 8 * 1024 * 1024;
 
 /// What one remembered refresh costs: its key, the tokens of the new pair, and the entry's
 /// own bookkeeping (moka's, the `Session`'s fixed fields), estimated generously.
-fn shared_refresh_weight(spent: &String, session: &Option<Session>) -> u32 {
+fn shared_refresh_weight(spent: &str, session: Option<&Session>) -> u32 {
     const ENTRY_OVERHEAD: usize = 256;
-    let tokens = session.as_ref().map_or(0, |session| session.access.len() + session.refresh.len());
+    let tokens = session.map_or(0, |session| session.access.len() + session.refresh.len());
     u32::try_from(ENTRY_OVERHEAD + spent.len() + tokens).unwrap_or(u32::MAX)
 }
 
@@ -46,7 +46,7 @@ pub struct ClientIp(pub IpAddr);
 /// Refresh answers kept for `sharing`, within [`SHARED_REFRESHES_BYTES`].
 fn recent_refreshes(sharing: Duration) -> moka::future::Cache<String, Option<Session>> {
     moka::future::Cache::builder()
-        .weigher(shared_refresh_weight)
+        .weigher(|spent: &String, session: &Option<Session>| shared_refresh_weight(spent, session.as_ref()))
         .max_capacity(SHARED_REFRESHES_BYTES)
         .time_to_live(sharing)
         .support_invalidation_closures()

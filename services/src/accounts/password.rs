@@ -135,9 +135,12 @@ impl HashPool {
         };
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
-            let _permit: OwnedSemaphorePermit = permit;
+            let result = work();
+            // The slot is free before the answer leaves, so whoever reads the answer and hashes
+            // again at once finds it free.
+            drop::<OwnedSemaphorePermit>(permit);
             // The caller may have gone (a closed connection): then nobody needs the answer.
-            let _ = answer.send(work());
+            let _ = answer.send(result);
         });
         self.jobs.send(job).map_err(|_| HashError::Failed("the password-hashing threads are gone".into()))?;
         answered.await.map_err(|_| HashError::Failed("a password-hashing thread stopped".into()))?
