@@ -152,7 +152,8 @@ pub struct DiscoverFilter {
     pub sort: DiscoverSort,
 }
 
-/// A movie in someone's favorites, from the snapshot taken when it was added.
+/// A movie on one of someone's lists (favorites, watchlist, not interested), as the product
+/// keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FavoriteMovie {
@@ -163,6 +164,33 @@ pub struct FavoriteMovie {
     pub poster_url: Option<String>,
     /// RFC 3339.
     pub added_at: String,
+}
+
+/// Marks a movie seen: `{"rating": 9}`, or `{"rating": null}` (or `{}`) for seen without a rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({ "rating": 9 })))]
+pub struct RateMovie {
+    /// A whole number from 1 to 10, or null.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
+    #[serde(default)]
+    pub rating: Option<u8>,
+}
+
+/// A movie someone has seen, with their rating if they gave one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatedMovie {
+    /// The TMDb id, as everywhere else.
+    pub id: u64,
+    pub title: String,
+    pub year: Option<i32>,
+    pub poster_url: Option<String>,
+    /// 1 to 10; null when marked seen without a rating.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10))]
+    pub rating: Option<u8>,
+    /// When it was marked seen or last rated, RFC 3339.
+    pub seen_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,12 +5,13 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use services::accounts::password::HashPool;
-use services::accounts::{AccountService, AuthLimits, store_for};
+use services::accounts::{AccountService, AuthLimits, library_store_for, store_for};
 use services::cache::{CacheStore, MemoryStore, RedisStore};
 use services::catalog::CatalogService;
 use services::db::Database;
 use services::favorites::FavoritesService;
 use services::for_you::ForYouService;
+use services::library::{LibraryService, MovieSnapshots};
 use services::limits::{Limiter, Rate};
 use services::tmdb::TmdbClient;
 
@@ -33,6 +34,8 @@ pub struct AppState {
     pub catalog: Arc<CatalogService>,
     pub accounts: Arc<AccountService>,
     pub favorites: Arc<FavoritesService>,
+    /// The rest of a user's movies: watchlist, seen and ratings, not interested.
+    pub library: Arc<LibraryService>,
     pub for_you: Arc<ForYouService>,
     pub cache: Arc<dyn CacheStore>,
     pub db: Database,
@@ -122,9 +125,13 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
 
     let upstream = upstream::start(config, &public_url).await.map_err(StartError::Emulator)?;
     let tmdb = Arc::new(TmdbClient::new(upstream.tmdb.clone())?);
-    let catalog = Arc::new(CatalogService::new(tmdb, cache.clone(), config.cache_ttls()));
-
     let account_store = store_for(&db);
+    let library_store = library_store_for(&db);
+    // Movies users saved follow TMDb: refreshed when their details are fetched, marked when gone.
+    let catalog = Arc::new(
+        CatalogService::new(tmdb, cache.clone(), config.cache_ttls())
+            .with_movie_observer(Arc::new(MovieSnapshots::new(library_store.clone()))),
+    );
     let accounts = Arc::new(
         AccountService::new(
             account_store.clone(),
@@ -140,12 +147,13 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     );
     accounts.purge_sessions_periodically(SESSION_PURGE_INTERVAL);
     let for_you = Arc::new(ForYouService::new(
-        account_store.clone(),
+        library_store.clone(),
         catalog.clone(),
         cache.clone(),
         std::time::Duration::from_secs(config.cache_ttl_trending),
     ));
-    let favorites = Arc::new(FavoritesService::new(account_store, catalog.clone(), for_you.clone()));
+    let library = Arc::new(LibraryService::new(library_store, catalog.clone(), for_you.clone()));
+    let favorites = Arc::new(FavoritesService::new(library.clone()));
 
     // Over https the session cookies are `Secure` and `__Host-` prefixed.
     let cookies = app::server::SessionCookies::new(public_url.starts_with("https://"));
@@ -166,6 +174,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         catalog,
         accounts,
         favorites,
+        library,
         for_you,
         cache,
         db,

@@ -43,6 +43,18 @@ async fn the_openapi_document_describes_every_route_with_schemas_and_the_bearer_
         ("/api/favorites/{tmdb_id}/", "get"),
         ("/api/favorites/{tmdb_id}/", "delete"),
         ("/api/recommendations/", "get"),
+        ("/api/watchlist/", "get"),
+        ("/api/watchlist/", "post"),
+        ("/api/watchlist/{tmdb_id}/", "get"),
+        ("/api/watchlist/{tmdb_id}/", "delete"),
+        ("/api/not-interested/", "get"),
+        ("/api/not-interested/", "post"),
+        ("/api/not-interested/{tmdb_id}/", "get"),
+        ("/api/not-interested/{tmdb_id}/", "delete"),
+        ("/api/ratings/", "get"),
+        ("/api/ratings/{tmdb_id}/", "get"),
+        ("/api/ratings/{tmdb_id}/", "put"),
+        ("/api/ratings/{tmdb_id}/", "delete"),
     ] {
         let operation = &paths.get(path).unwrap_or_else(|| panic!("{path} documented"))[method];
         assert!(operation.is_object(), "{method} {path} documented");
@@ -56,7 +68,7 @@ async fn the_openapi_document_describes_every_route_with_schemas_and_the_bearer_
             }
         }
     }
-    assert_eq!(paths.len(), 19, "no undocumented extras: {:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 25, "no undocumented extras: {:?}", paths.keys().collect::<Vec<_>>());
     assert_eq!(spec["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     assert_eq!(paths["/api/favorites/"]["get"]["security"][0]["bearer"], serde_json::json!([]));
     let page = &spec["components"]["schemas"]["Page_MovieSummary"]["properties"];

@@ -4,16 +4,8 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{TestApp, app, get_with_token, post_json, send};
+use common::{TestApp, app, get_with_token, send, sign_up};
 use serde_json::{Value, json};
-
-async fn sign_up(app: &TestApp, email: &str) -> String {
-    let (status, _, body) =
-        post_json(app, "/api/auth/register/", json!({ "email": email, "password": "correct horse battery staple" }))
-            .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["access"].as_str().expect("access").to_owned()
-}
 
 async fn add(app: &TestApp, token: &str, tmdb_id: Value) -> (StatusCode, Value) {
     let request = Request::post("/api/favorites/")

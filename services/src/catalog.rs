@@ -12,6 +12,7 @@ use api_types::{
     CastMember, DiscoverFilter, DiscoverSort, Genre, MovieDetails, MovieSummary, Page, Trailer, TrendingWindow,
 };
 
+use crate::accounts::store::MovieRecord;
 use crate::cache::{Cache, CacheStore, Ttl};
 use crate::tmdb::{
     Configuration, DiscoverQuery, GenreList, MovieDetails as TmdbMovieDetails, MovieListItem, MovieListPage,
@@ -150,8 +151,18 @@ fn locale_key(locale: &Locale) -> String {
 /// How long an id TMDb does not know is remembered as missing.
 const NOT_FOUND_TTL: Duration = Duration::from_secs(5 * 60);
 
+/// Told what TMDb says about a movie's details when they are fetched (not when a cached copy
+/// answers), so that the local copy of a movie users saved can follow: refreshed when TMDb
+/// answers, marked when TMDb no longer knows it.
+#[async_trait::async_trait]
+pub trait MovieObserver: Send + Sync {
+    async fn fetched(&self, movie: MovieRecord);
+    async fn missing(&self, tmdb_id: u64);
+}
+
 pub struct CatalogService {
     tmdb: Arc<TmdbClient>,
+    movies: Option<Arc<dyn MovieObserver>>,
     /// The store itself, for the markers of ids TMDb does not know.
     store: Arc<dyn CacheStore>,
     ttls: CacheTtls,
@@ -165,6 +176,7 @@ impl CatalogService {
     pub fn new(tmdb: Arc<TmdbClient>, store: Arc<dyn CacheStore>, ttls: CacheTtls) -> Self {
         Self {
             tmdb,
+            movies: None,
             store: store.clone(),
             ttls,
             lists: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
@@ -172,6 +184,12 @@ impl CatalogService {
             configuration: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 1),
             genres: Cache::with_local_copies(store, LOCAL_COPY_AGE, 100),
         }
+    }
+
+    /// Tells `observer` about every details fetch (see [`MovieObserver`]).
+    pub fn with_movie_observer(mut self, observer: Arc<dyn MovieObserver>) -> Self {
+        self.movies = Some(observer);
+        self
     }
 
     /// Checks TMDb answers, uncached (for `/readyz`).
@@ -321,12 +339,10 @@ impl CatalogService {
         Ok(mapper.details(&details))
     }
 
-    /// What a favorite keeps of a movie, so lists need no upstream call: title, poster path
-    /// (resolved to a URL when shown, with the image configuration of the day) and year.
-    pub async fn snapshot(&self, id: u64) -> Result<(String, Option<String>, Option<i32>), CatalogError> {
-        let details = self.tmdb_details(id, DEFAULT_LANGUAGE).await?;
-        let year = year_of(details.release_date.as_deref().filter(|d| !d.is_empty()));
-        Ok((details.title.clone(), details.poster_path.clone().filter(|p| !p.is_empty()), year))
+    /// What the product keeps of a movie users save, so their lists need no upstream call
+    /// (poster paths are resolved to URLs when shown, with the image configuration of the day).
+    pub async fn movie_record(&self, id: u64) -> Result<MovieRecord, CatalogError> {
+        Ok(movie_record(&*self.tmdb_details(id, DEFAULT_LANGUAGE).await?))
     }
 
     /// TMDb's details record, cached: the movie page and favorites share one entry.
@@ -335,8 +351,17 @@ impl CatalogService {
         let key = format!("tmdb:movie:{id}:{language}");
         Ok(self
             .details
-            .get_or_fetch(&key, self.ttl(self.ttls.details), || {
-                self.unless_known_missing(id, self.tmdb.movie_details(id, language))
+            .get_or_fetch(&key, self.ttl(self.ttls.details), || async move {
+                let fetched = self.unless_known_missing(id, self.tmdb.movie_details(id, language)).await;
+                // The local copies keep English titles, like TMDb's default.
+                if let Some(observer) = self.movies.as_ref().filter(|_| language == DEFAULT_LANGUAGE) {
+                    match &fetched {
+                        Ok(details) => observer.fetched(movie_record(details)).await,
+                        Err(TmdbError::NotFound) => observer.missing(id).await,
+                        Err(_) => {}
+                    }
+                }
+                fetched
             })
             .await?)
     }
@@ -552,6 +577,23 @@ impl Mapper {
             poster_url: self.image(&self.poster_size, item.poster_path.as_deref()),
             backdrop_url: self.image(&self.backdrop_size, item.backdrop_path.as_deref()),
         }
+    }
+}
+
+/// A movie as the product keeps it, from TMDb's details.
+fn movie_record(details: &TmdbMovieDetails) -> MovieRecord {
+    let non_empty = |text: &Option<String>| text.clone().filter(|text| !text.is_empty());
+    MovieRecord {
+        tmdb_id: details.id,
+        title: details.title.clone(),
+        original_title: non_empty(&details.original_title),
+        release_year: year_of(details.release_date.as_deref().filter(|d| !d.is_empty())),
+        genre_ids: details.genres.iter().map(|genre| genre.id).collect(),
+        poster_path: non_empty(&details.poster_path),
+        popularity: Some(details.popularity),
+        vote_average: Some(details.vote_average),
+        vote_count: Some(details.vote_count),
+        original_language: non_empty(&details.original_language),
     }
 }
 

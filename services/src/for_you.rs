@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
-use crate::accounts::{AccountStore, StoreError};
+use crate::accounts::store::Shelf;
+use crate::accounts::{LibraryStore, StoreError};
 use crate::cache::{Cache, CacheStore, Ttl};
 use crate::catalog::{CatalogError, CatalogService, DEFAULT_LANGUAGE, Locale, Relation};
 use crate::favorites::FavoritesError;
@@ -32,7 +33,7 @@ struct Pool {
 }
 
 pub struct ForYouService {
-    store: Arc<dyn AccountStore>,
+    store: Arc<dyn LibraryStore>,
     catalog: Arc<CatalogService>,
     /// Per user and shared by every instance: no local copies, so an invalidation anywhere
     /// is seen everywhere at once.
@@ -46,7 +47,7 @@ fn key(account: Uuid) -> String {
 
 impl ForYouService {
     pub fn new(
-        store: Arc<dyn AccountStore>,
+        store: Arc<dyn LibraryStore>,
         catalog: Arc<CatalogService>,
         cache: Arc<dyn CacheStore>,
         fresh: Duration,
@@ -78,8 +79,8 @@ impl ForYouService {
     }
 
     async fn build(&self, account: Uuid) -> Result<Pool, ForYouError> {
-        let (favorites, _) =
-            self.store.favorites(account, 0, u64::MAX).await.map_err(|e| ForYouError::Store(Arc::new(e)))?;
+        let store_error = |e| ForYouError::Store(Arc::new(e));
+        let (favorites, _) = self.store.shelf(Shelf::Favorites, account, 0, u64::MAX).await.map_err(store_error)?;
         if favorites.is_empty() {
             let trending = self
                 .catalog
@@ -90,7 +91,7 @@ impl ForYouService {
             return Ok(Pool { based_on: RecommendationSource::Trending, movies });
         }
 
-        let seeds: Vec<_> = favorites.iter().take(SEEDS).map(|f| (f.tmdb_id, f.title.clone())).collect();
+        let seeds: Vec<_> = favorites.iter().take(SEEDS).map(|f| (f.movie.tmdb_id, f.movie.title.clone())).collect();
         let mut lists = JoinSet::new();
         for (id, title) in seeds {
             let catalog = self.catalog.clone();
@@ -115,8 +116,12 @@ impl ForYouService {
         {
             return Err(ForYouError::Catalog(error));
         }
-        let favorite_ids: std::collections::HashSet<u64> = favorites.iter().map(|f| f.tmdb_id).collect();
-        Ok(Pool { based_on: RecommendationSource::Favorites, movies: score(pooled, &favorite_ids) })
+        // Never what the user already loves, has seen, or said they do not want.
+        let library = self.store.library_ids(account).await.map_err(store_error)?;
+        let mut exclude = library.favorites;
+        exclude.extend(library.seen.keys().copied());
+        exclude.extend(library.not_interested);
+        Ok(Pool { based_on: RecommendationSource::Favorites, movies: score(pooled, &exclude) })
     }
 }
 

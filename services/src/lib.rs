@@ -7,5 +7,6 @@ pub mod catalog;
 pub mod db;
 pub mod favorites;
 pub mod for_you;
+pub mod library;
 pub mod limits;
 pub mod tmdb;

@@ -230,13 +230,72 @@ async fn redis_stopping_mid_run_fails_no_request_and_caching_resumes_when_it_ret
 async fn an_id_tmdb_does_not_know_costs_one_upstream_call_per_few_minutes() {
     let emulator = emulator().await;
     let catalog = catalog(&emulator, "secret", CacheTtls::default());
-    let error = catalog.snapshot(987_654_321).await.expect_err("no such movie");
+    let error = catalog.movie_record(987_654_321).await.expect_err("no such movie");
     assert!(matches!(error, CatalogError::NotFound), "{error:?}");
     let after_first = emulator.emulator.requests_received();
     for _ in 0..5 {
-        assert!(matches!(catalog.snapshot(987_654_321).await, Err(CatalogError::NotFound)));
+        assert!(matches!(catalog.movie_record(987_654_321).await, Err(CatalogError::NotFound)));
     }
     assert_eq!(emulator.emulator.requests_received(), after_first, "remembered as missing");
     // A known movie is not affected.
-    catalog.snapshot(21).await.expect("Twelve Monkeys");
+    catalog.movie_record(21).await.expect("Twelve Monkeys");
+}
+
+/// A migrated SQLite database in a directory of its own, removed on drop.
+struct TempDatabase(services::db::Database, std::path::PathBuf);
+
+impl Drop for TempDatabase {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.1);
+    }
+}
+
+async fn database() -> TempDatabase {
+    let dir = std::env::temp_dir().join(format!("nexus-catalog-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+    let db = services::db::Database::connect_lazy(&url).expect("sqlite");
+    db.migrate().await.expect("migrations");
+    TempDatabase(db, dir)
+}
+
+#[tokio::test]
+async fn fetching_details_refreshes_a_stored_movie_older_than_a_day_and_marks_one_tmdb_lost() {
+    use chrono::{Duration as Days, Utc};
+    use services::library::MovieSnapshots;
+    let emulator = emulator().await;
+    let database = database().await;
+    let store = services::accounts::library_store_for(&database.0);
+    let plain = catalog(&emulator, "secret", CacheTtls::default());
+
+    // Stored two days ago, with a title TMDb has since corrected; and one stored an hour ago.
+    let mut old = plain.movie_record(1267).await.expect("The Dark Knight");
+    let current_title = old.title.clone();
+    old.title = "The Dark Knigt".into();
+    let two_days_ago = Utc::now() - Days::days(2);
+    store.save_movie(&old, two_days_ago).await.expect("saved");
+    let mut recent = plain.movie_record(2026).await.expect("Inception");
+    recent.title = "Inception (stored an hour ago)".into();
+    store.save_movie(&recent, Utc::now() - Days::hours(1)).await.expect("saved");
+    // Gone from TMDb since it was saved.
+    let mut lost = old.clone();
+    lost.tmdb_id = 987_654_321;
+    store.save_movie(&lost, two_days_ago).await.expect("saved");
+
+    // A catalog with a cold cache of its own, whose details fetches the store follows.
+    let catalog = catalog(&emulator, "secret", CacheTtls::default())
+        .with_movie_observer(Arc::new(MovieSnapshots::new(store.clone())));
+    for id in [1267, 2026, 21] {
+        catalog.details(id, "en-US").await.expect("details");
+    }
+    assert!(catalog.details(987_654_321, "en-US").await.is_err());
+
+    let refreshed = store.movie(1267).await.expect("read").expect("kept");
+    assert_eq!(refreshed.movie.title, current_title, "older than a day: refreshed");
+    assert!(refreshed.fetched_at > Utc::now() - Days::minutes(1));
+    let untouched = store.movie(2026).await.expect("read").expect("kept");
+    assert_eq!(untouched.movie.title, "Inception (stored an hour ago)", "fresh enough: no write");
+    let marked = store.movie(987_654_321).await.expect("read").expect("kept, not deleted");
+    assert!(marked.missing_since.is_some(), "TMDb no longer knows it");
+    assert!(store.movie(21).await.expect("read").is_none(), "movies nobody saved are not stored");
 }

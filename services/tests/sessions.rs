@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use services::accounts::store::{
-    Account, Credentials, Favorite, NewFavorite, NewRefreshFamily, NewRefreshToken, Purged, RefreshUse,
-};
+use services::accounts::store::{Account, Credentials, NewRefreshFamily, NewRefreshToken, Purged, RefreshUse};
 use services::accounts::{AccountService, AccountStore, AuthError, AuthLimits, StoreError, store_for};
 use services::db::Database;
 use tokio::sync::oneshot;
@@ -70,23 +68,6 @@ impl AccountStore for HeldStore {
     }
     async fn purge_refresh_tokens(&self, now: DateTime<Utc>, before: DateTime<Utc>) -> Result<Purged, StoreError> {
         self.inner.purge_refresh_tokens(now, before).await
-    }
-    async fn add_favorite(
-        &self,
-        account: Uuid,
-        favorite: &NewFavorite,
-        now: DateTime<Utc>,
-    ) -> Result<(Favorite, bool), StoreError> {
-        self.inner.add_favorite(account, favorite, now).await
-    }
-    async fn favorites(&self, account: Uuid, offset: u64, limit: u64) -> Result<(Vec<Favorite>, u64), StoreError> {
-        self.inner.favorites(account, offset, limit).await
-    }
-    async fn favorite(&self, account: Uuid, tmdb_id: u64) -> Result<Option<Favorite>, StoreError> {
-        self.inner.favorite(account, tmdb_id).await
-    }
-    async fn remove_favorite(&self, account: Uuid, tmdb_id: u64) -> Result<bool, StoreError> {
-        self.inner.remove_favorite(account, tmdb_id).await
     }
 }
 

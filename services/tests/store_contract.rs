@@ -5,8 +5,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use services::accounts::store::{NewFavorite, NewRefreshFamily, NewRefreshToken, Purged, RefreshUse};
-use services::accounts::{AccountStore, StoreError, store_for};
+use services::accounts::store::{
+    LibraryIds, MovieRecord, NewRefreshFamily, NewRefreshToken, Purged, RefreshUse, SeenOrder, Shelf,
+};
+use services::accounts::{AccountStore, LibraryStore, StoreError, library_store_for, store_for};
 use services::db::Database;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use uuid::Uuid;
@@ -14,6 +16,7 @@ use uuid::Uuid;
 /// A store on a database of its own, removed afterwards.
 struct Fixture {
     store: Arc<dyn AccountStore>,
+    library: Arc<dyn LibraryStore>,
     _cleanup: Cleanup,
 }
 
@@ -77,7 +80,7 @@ impl EmptyDatabase {
 
     async fn migrated(self) -> Fixture {
         self.db.migrate().await.expect("migrations");
-        Fixture { store: store_for(&self.db), _cleanup: self.cleanup }
+        Fixture { store: store_for(&self.db), library: library_store_for(&self.db), _cleanup: self.cleanup }
     }
 }
 
@@ -248,54 +251,151 @@ async fn concurrent_uses_of_one_refresh_token_spend_it_once(fixture: Fixture) {
     assert_eq!(spent, 1);
 }
 
-fn movie(id: u64) -> NewFavorite {
-    NewFavorite {
+fn movie(id: u64) -> MovieRecord {
+    MovieRecord {
         tmdb_id: id,
         title: format!("Movie {id}"),
-        poster_path: Some(format!("/p{id}.svg")),
+        original_title: Some(format!("Film {id}")),
         release_year: Some(2000),
+        genre_ids: vec![28, 878],
+        poster_path: Some(format!("/p{id}.svg")),
+        popularity: Some(12.5),
+        vote_average: Some(7.25),
+        vote_count: Some(1234),
+        original_language: Some("fr".into()),
     }
 }
 
-async fn favorites_are_per_account_newest_first_and_paginated(fixture: Fixture) {
-    let store = &fixture.store;
-    let ada = store.create_account("ada@example.com", "h", Utc::now()).await.expect("account").id;
-    let bob = store.create_account("bob@example.com", "h", Utc::now()).await.expect("account").id;
-    let start = Utc::now();
-    for (offset, id) in [10u64, 20, 30].into_iter().enumerate() {
-        let (favorite, created) =
-            store.add_favorite(ada, &movie(id), start + Duration::seconds(offset as i64)).await.expect("added");
-        assert!(created);
-        assert_eq!(favorite.tmdb_id, id);
+/// Stores movies `ids`, as a user's first save of each would.
+async fn stored(store: &Arc<dyn LibraryStore>, ids: &[u64]) {
+    for &id in ids {
+        store.save_movie(&movie(id), Utc::now()).await.expect("movie saved");
     }
-    let (again, created) = store.add_favorite(ada, &movie(20), Utc::now()).await.expect("idempotent");
+}
+
+async fn movies_are_stored_once_refreshed_and_marked_missing(fixture: Fixture) {
+    let store = &fixture.library;
+    assert!(store.movie(42).await.expect("read").is_none());
+    let first_fetch = micros(Utc::now() - Duration::days(2));
+    store.save_movie(&movie(42), first_fetch).await.expect("saved");
+    let read = store.movie(42).await.expect("read").expect("stored");
+    assert_eq!(read.movie, movie(42), "every field comes back as it went in");
+    assert_eq!((read.fetched_at, read.missing_since), (first_fetch, None));
+
+    let gone_at = micros(Utc::now());
+    store.mark_movie_missing(42, gone_at).await.expect("marked");
+    store.mark_movie_missing(42, gone_at + Duration::hours(1)).await.expect("marked again");
+    assert_eq!(store.movie(42).await.expect("read").expect("kept").missing_since, Some(gone_at), "the first time");
+
+    let mut renamed = movie(42);
+    renamed.title = "Movie 42: Director's Cut".into();
+    renamed.genre_ids = vec![];
+    renamed.vote_count = None;
+    store.save_movie(&renamed, gone_at).await.expect("refreshed");
+    let read = store.movie(42).await.expect("read").expect("stored");
+    assert_eq!(read.movie, renamed);
+    assert_eq!(read.missing_since, None, "TMDb answering again clears the mark");
+}
+
+async fn shelves_are_per_account_newest_first_and_paginated(fixture: Fixture) {
+    let store = &fixture.library;
+    let ada = fixture.store.create_account("ada@example.com", "h", Utc::now()).await.expect("account").id;
+    let bob = fixture.store.create_account("bob@example.com", "h", Utc::now()).await.expect("account").id;
+    stored(store, &[10, 20, 30]).await;
+    for shelf in [Shelf::Favorites, Shelf::Watchlist, Shelf::NotInterested] {
+        let start = Utc::now();
+        for (offset, id) in [10u64, 20, 30].into_iter().enumerate() {
+            let (entry, created) =
+                store.shelve(shelf, ada, id, start + Duration::seconds(offset as i64)).await.expect("added");
+            assert!(created, "{shelf:?}");
+            assert_eq!(entry.movie, movie(id));
+        }
+        let (again, created) = store.shelve(shelf, ada, 20, Utc::now()).await.expect("idempotent");
+        assert!(!created);
+        assert_eq!(again.movie.title, "Movie 20");
+
+        let (page, total) = store.shelf(shelf, ada, 0, 2).await.expect("list");
+        assert_eq!(total, 3);
+        assert_eq!(page.iter().map(|e| e.movie.tmdb_id).collect::<Vec<_>>(), vec![30, 20], "{shelf:?}");
+        let (rest, _) = store.shelf(shelf, ada, 2, 2).await.expect("list");
+        assert_eq!(rest.iter().map(|e| e.movie.tmdb_id).collect::<Vec<_>>(), vec![10]);
+
+        // Bob sees and changes nothing of Ada's.
+        assert_eq!(store.shelf(shelf, bob, 0, 10).await.expect("list").1, 0);
+        assert!(store.shelf_entry(shelf, bob, 10).await.expect("get").is_none());
+        assert!(!store.unshelve(shelf, bob, 10).await.expect("remove"));
+
+        assert!(store.shelf_entry(shelf, ada, 10).await.expect("get").is_some());
+        assert!(store.unshelve(shelf, ada, 10).await.expect("remove"));
+        assert!(!store.unshelve(shelf, ada, 10).await.expect("remove again"));
+        assert_eq!(store.shelf(shelf, ada, 0, 10).await.expect("list").1, 2);
+    }
+    // Each shelf is its own list.
+    let ids = store.library_ids(ada).await.expect("ids");
+    let both = std::collections::HashSet::from([20, 30]);
+    assert_eq!(
+        (ids.favorites.clone(), ids.watchlist.clone(), ids.not_interested.clone()),
+        (both.clone(), both.clone(), both)
+    );
+    assert!(ids.seen.is_empty());
+    assert_eq!(store.library_ids(bob).await.expect("ids"), LibraryIds::default());
+}
+
+async fn a_movie_must_be_stored_before_a_user_saves_it(fixture: Fixture) {
+    let store = &fixture.library;
+    let ada = fixture.store.create_account("fk@example.com", "h", Utc::now()).await.expect("account").id;
+    assert!(store.shelve(Shelf::Watchlist, ada, 77, Utc::now()).await.is_err(), "no movie row, no entry");
+    assert!(store.see(ada, 77, Some(8), Utc::now()).await.is_err());
+}
+
+async fn seeing_a_movie_rates_it_and_takes_it_off_the_watchlist(fixture: Fixture) {
+    let store = &fixture.library;
+    let ada = fixture.store.create_account("seen@example.com", "h", Utc::now()).await.expect("account").id;
+    stored(store, &[1, 2, 3]).await;
+    store.shelve(Shelf::Watchlist, ada, 1, Utc::now()).await.expect("watchlisted");
+    store.shelve(Shelf::Watchlist, ada, 2, Utc::now()).await.expect("watchlisted");
+
+    let t0 = micros(Utc::now());
+    let (entry, created) = store.see(ada, 1, Some(9), t0).await.expect("rated");
+    assert!(created);
+    assert_eq!((entry.movie.tmdb_id, entry.rating, entry.seen_at), (1, Some(9), t0));
+    assert!(store.shelf_entry(Shelf::Watchlist, ada, 1).await.expect("get").is_none(), "off the watchlist");
+    assert!(store.shelf_entry(Shelf::Watchlist, ada, 2).await.expect("get").is_some(), "the other stays");
+
+    // Rated again: the new rating replaces the old, and it is not new.
+    let (entry, created) = store.see(ada, 1, Some(4), t0 + Duration::seconds(3)).await.expect("re-rated");
     assert!(!created);
-    assert_eq!(again.title, "Movie 20");
+    assert_eq!(entry.rating, Some(4));
+    // Seen without a rating, and one rated higher, earlier.
+    store.see(ada, 2, None, t0 + Duration::seconds(1)).await.expect("seen");
+    store.see(ada, 3, Some(10), t0 - Duration::seconds(10)).await.expect("rated");
 
-    let (page, total) = store.favorites(ada, 0, 2).await.expect("list");
+    let (newest, total) = store.seen(ada, SeenOrder::Newest, 0, 10).await.expect("list");
     assert_eq!(total, 3);
-    assert_eq!(page.iter().map(|f| f.tmdb_id).collect::<Vec<_>>(), vec![30, 20]);
-    let (rest, _) = store.favorites(ada, 2, 2).await.expect("list");
-    assert_eq!(rest.iter().map(|f| f.tmdb_id).collect::<Vec<_>>(), vec![10]);
+    assert_eq!(newest.iter().map(|e| e.movie.tmdb_id).collect::<Vec<_>>(), vec![1, 2, 3]);
+    let (by_rating, _) = store.seen(ada, SeenOrder::Rating, 0, 10).await.expect("list");
+    assert_eq!(
+        by_rating.iter().map(|e| (e.movie.tmdb_id, e.rating)).collect::<Vec<_>>(),
+        vec![(3, Some(10)), (1, Some(4)), (2, None)],
+        "highest first, unrated last"
+    );
+    let ids = store.library_ids(ada).await.expect("ids");
+    assert_eq!(ids.seen, std::collections::HashMap::from([(1, Some(4)), (2, None), (3, Some(10))]));
 
-    // Bob sees and changes nothing of Ada's.
-    assert_eq!(store.favorites(bob, 0, 10).await.expect("list").1, 0);
-    assert!(store.favorite(bob, 10).await.expect("get").is_none());
-    assert!(!store.remove_favorite(bob, 10).await.expect("remove"));
-
-    assert!(store.favorite(ada, 10).await.expect("get").is_some());
-    assert!(store.remove_favorite(ada, 10).await.expect("remove"));
-    assert!(!store.remove_favorite(ada, 10).await.expect("remove again"));
-    assert_eq!(store.favorites(ada, 0, 10).await.expect("list").1, 2);
+    assert!(store.unsee(ada, 2).await.expect("unseen"));
+    assert!(!store.unsee(ada, 2).await.expect("already"));
+    assert!(store.seen_entry(ada, 2).await.expect("get").is_none());
+    assert_eq!(store.seen_entry(ada, 3).await.expect("get").map(|e| e.rating), Some(Some(10)));
 }
 
 async fn twenty_parallel_adds_make_one_row(fixture: Fixture) {
-    let store = fixture.store.clone();
-    let account = store.create_account("p@example.com", "h", Utc::now()).await.expect("account").id;
+    let store = fixture.library.clone();
+    let account = fixture.store.create_account("p@example.com", "h", Utc::now()).await.expect("account").id;
+    stored(&store, &[603]).await;
     let adds: Vec<_> = (0..20)
         .map(|_| {
             let store = store.clone();
-            tokio::spawn(async move { store.add_favorite(account, &movie(603), Utc::now()).await })
+            tokio::spawn(async move { store.shelve(Shelf::Favorites, account, 603, Utc::now()).await })
         })
         .collect();
     let mut created = 0;
@@ -305,7 +405,7 @@ async fn twenty_parallel_adds_make_one_row(fixture: Fixture) {
         }
     }
     assert_eq!(created, 1);
-    assert_eq!(store.favorites(account, 0, 100).await.expect("list").1, 1);
+    assert_eq!(store.shelf(Shelf::Favorites, account, 0, 100).await.expect("list").1, 1);
 }
 
 macro_rules! contract {
@@ -325,7 +425,10 @@ contract!(
     a_session_ends_at_its_familys_end_whatever_its_tokens_say,
     the_purge_removes_expired_tokens_and_ended_or_revoked_sessions,
     concurrent_uses_of_one_refresh_token_spend_it_once,
-    favorites_are_per_account_newest_first_and_paginated,
+    movies_are_stored_once_refreshed_and_marked_missing,
+    shelves_are_per_account_newest_first_and_paginated,
+    a_movie_must_be_stored_before_a_user_saves_it,
+    seeing_a_movie_rates_it_and_takes_it_off_the_watchlist,
     twenty_parallel_adds_make_one_row,
 );
 
@@ -433,7 +536,78 @@ async fn sessions_from_before_refresh_families_survive_the_migration(empty: Empt
     }
 }
 
+/// Favorites made before movies had a table of their own (20261203000002) survive the
+/// migration: each movie becomes one row with its newest snapshot, stale so that the next fetch
+/// refreshes it, and every favorite keeps its account and time.
+async fn favorites_from_before_the_movie_table_survive_the_migration(empty: EmptyDatabase) {
+    const MOVIES: i64 = 20261203000002;
+    let db = &empty.db;
+    let previous = migrations_before(db, MOVIES).await;
+    match db {
+        Database::Postgres(pool) => previous.run(pool).await,
+        Database::Sqlite(pool) => previous.run(pool).await,
+    }
+    .expect("the previous schema");
+
+    let time = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, false);
+    let now = micros(Utc::now());
+    let (ada, bob) = (Uuid::new_v4(), Uuid::new_v4());
+    for (account, email) in [(ada, "ada@example.com"), (bob, "bob@example.com")] {
+        execute(
+            db,
+            &format!(
+                "insert into account (id, email, password_hash, created_at) values ('{account}', '{email}', 'h', '{}')",
+                time(now)
+            ),
+            None,
+        )
+        .await;
+    }
+    let favorite = |account: Uuid, id: u64, title: &str, poster: &str, year: i32, at: DateTime<Utc>| {
+        format!(
+            "insert into favorite (account_id, tmdb_id, title, poster_path, release_year, created_at)
+             values ('{account}', {id}, '{title}', '{poster}', {year}, '{}')",
+            time(at)
+        )
+    };
+    // Both saved 1267; Bob later, when TMDb had a new poster and a corrected title.
+    for statement in [
+        favorite(ada, 1267, "The Dark Knigt", "/old.svg", 2008, now - Duration::days(3)),
+        favorite(ada, 2026, "Inception", "/inception.svg", 2010, now - Duration::days(2)),
+        favorite(bob, 1267, "The Dark Knight", "/new.svg", 2008, now - Duration::days(1)),
+    ] {
+        execute(db, &statement, None).await;
+    }
+
+    db.migrate().await.expect("migrated to the current schema");
+    let store = library_store_for(db);
+    let dark_knight = store.movie(1267).await.expect("read").expect("one row per movie");
+    assert_eq!(dark_knight.movie.title, "The Dark Knight", "the newest snapshot");
+    assert_eq!(dark_knight.movie.poster_path.as_deref(), Some("/new.svg"));
+    assert_eq!(dark_knight.movie.release_year, Some(2008));
+    assert!(dark_knight.fetched_at < now - Duration::days(365), "stale, so the next fetch refreshes it");
+    let list = |account| {
+        let store = store.clone();
+        async move {
+            let (entries, _) = store.shelf(Shelf::Favorites, account, 0, 10).await.expect("list");
+            entries.into_iter().map(|e| (e.movie.tmdb_id, e.added_at)).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list(ada).await, vec![(2026, now - Duration::days(2)), (1267, now - Duration::days(3))]);
+    assert_eq!(list(bob).await, vec![(1267, now - Duration::days(1))]);
+}
+
 mod migrations {
+    #[tokio::test(flavor = "multi_thread")]
+    async fn sqlite_favorites_from_before_the_movie_table_survive_the_migration() {
+        super::favorites_from_before_the_movie_table_survive_the_migration(super::EmptyDatabase::sqlite().await).await
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres_favorites_from_before_the_movie_table_survive_the_migration() {
+        super::favorites_from_before_the_movie_table_survive_the_migration(super::EmptyDatabase::postgres().await).await
+    }
+
     #[tokio::test(flavor = "multi_thread")]
     async fn sqlite_sessions_from_before_refresh_families_survive_the_migration() {
         super::sessions_from_before_refresh_families_survive_the_migration(super::EmptyDatabase::sqlite().await).await

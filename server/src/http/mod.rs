@@ -9,13 +9,14 @@ mod catalog;
 mod error;
 mod error_pages;
 mod extract;
-mod favorites;
+mod library;
 pub mod metrics;
 mod microcache;
 pub mod openapi;
 pub mod ops;
 mod pagination;
 mod query;
+mod recommendations;
 pub mod security_headers;
 mod server_fns;
 pub mod session;
@@ -103,7 +104,8 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(catalog)
         .merge(auth::router())
-        .merge(favorites::router())
+        .merge(recommendations::router())
+        .merge(library::router())
         .merge(openapi::router())
         // Unknown API paths answer in the API's error shape, not with the UI's 404 page.
         .route("/api", any(|| async { ApiError::NotFound }))

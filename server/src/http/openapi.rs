@@ -9,7 +9,7 @@ use axum::routing::get;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 
-use super::{auth, catalog, favorites};
+use super::{auth, catalog, library, recommendations};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -17,7 +17,7 @@ use crate::state::AppState;
     info(
         title = "Nexus API",
         description = "Movies (trending, lists, search, discover, details), accounts with JWT \
-                       bearer tokens, favorites and personalised recommendations. Every list has \
+                       bearer tokens, favorites, watchlist, ratings and personalised recommendations. Every list has \
                        the same paginated shape; every error the same JSON shape. Paths also \
                        answer without the trailing slash.",
         license(name = "MIT"),
@@ -39,11 +39,23 @@ use crate::state::AppState;
         auth::refresh,
         auth::sign_out,
         auth::me,
-        favorites::list,
-        favorites::add,
-        favorites::show,
-        favorites::remove,
-        favorites::for_you,
+        library::favorites::list,
+        library::favorites::add,
+        library::favorites::show,
+        library::favorites::remove,
+        recommendations::for_you,
+        library::watchlist::list,
+        library::watchlist::add,
+        library::watchlist::show,
+        library::watchlist::remove,
+        library::not_interested::list,
+        library::not_interested::add,
+        library::not_interested::show,
+        library::not_interested::remove,
+        library::ratings,
+        library::rate,
+        library::rating,
+        library::unrate,
     ),
     components(schemas(ErrorBody, ErrorObject, api_types::TrendingWindow, api_types::DiscoverSort)),
     modifiers(&BearerScheme, &RateLimited),
@@ -51,6 +63,7 @@ use crate::state::AppState;
         (name = "movies", description = "The catalog, from TMDb through the cache"),
         (name = "auth", description = "Accounts and tokens"),
         (name = "favorites", description = "The signed-in user's favorites and recommendations"),
+        (name = "library", description = "The signed-in user's watchlist, seen movies with ratings, and movies they are not interested in"),
     ),
 )]
 pub struct ApiDoc;
@@ -72,7 +85,7 @@ pub struct ErrorBody {
 pub struct ErrorObject {
     /// Stable and machine-readable: `invalid_parameter`, `validation_failed`, `malformed_body`,
     /// `unsupported_media_type`, `payload_too_large`, `unauthorized`, `conflict`, `not_found`,
-    /// `method_not_allowed`, `too_many_requests`, `server_busy`, `upstream_unavailable`,
+    /// `method_not_allowed`, `timeout`, `too_many_requests`, `server_busy`, `upstream_unavailable`,
     /// `upstream_error`, `database_unavailable`, `internal_error`.
     pub code: String,
     /// For people; may change.
@@ -185,7 +198,7 @@ impl Modify for RateLimited {
             )
             .build();
         for item in openapi.paths.paths.values_mut() {
-            for operation in [&mut item.get, &mut item.post, &mut item.delete].into_iter().flatten() {
+            for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.delete].into_iter().flatten() {
                 operation.responses.responses.entry("429".to_owned()).or_insert_with(|| response.clone().into());
             }
         }

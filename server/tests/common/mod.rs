@@ -108,3 +108,11 @@ pub async fn upstream_probed(app: &TestApp) -> Value {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// Registers `email` through the API; the new user's access token.
+pub async fn sign_up(app: &TestApp, email: &str) -> String {
+    let body = serde_json::json!({ "email": email, "password": "correct horse battery staple" });
+    let (status, _, body) = post_json(app, "/api/auth/register/", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["access"].as_str().expect("access").to_owned()
+}

@@ -1,5 +1,6 @@
-//! Where accounts, refresh tokens and favorites live: one trait, a PostgreSQL and an SQLite
-//! implementation, held to the same contract by `tests/store_contract.rs`.
+//! Where accounts, sessions, movies and what users do with movies live: one trait, one body of
+//! SQL for PostgreSQL and SQLite (`sql_store.rs`), held to one contract by
+//! `tests/store_contract.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -26,21 +27,74 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
+/// What the product keeps of a TMDb movie, so that lists of a user's movies need no upstream
+/// call and the recommender can read genres and figures locally.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewFavorite {
+pub struct MovieRecord {
     pub tmdb_id: u64,
     pub title: String,
-    pub poster_path: Option<String>,
+    pub original_title: Option<String>,
     pub release_year: Option<i32>,
+    pub genre_ids: Vec<u32>,
+    pub poster_path: Option<String>,
+    pub popularity: Option<f64>,
+    pub vote_average: Option<f64>,
+    pub vote_count: Option<u64>,
+    pub original_language: Option<String>,
 }
 
+/// A movie as stored: when it was last fetched from TMDb, and since when TMDb no longer knows it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Favorite {
-    pub tmdb_id: u64,
-    pub title: String,
-    pub poster_path: Option<String>,
-    pub release_year: Option<i32>,
-    pub created_at: DateTime<Utc>,
+pub struct StoredMovie {
+    pub movie: MovieRecord,
+    pub fetched_at: DateTime<Utc>,
+    pub missing_since: Option<DateTime<Utc>>,
+}
+
+/// A user's lists where a movie simply is or is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shelf {
+    Favorites,
+    Watchlist,
+    /// Never recommend it again (and push similar movies down).
+    NotInterested,
+}
+
+/// A movie on one of a user's shelves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShelfEntry {
+    pub movie: MovieRecord,
+    pub added_at: DateTime<Utc>,
+}
+
+/// A movie the user has seen, with their rating if they gave one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeenEntry {
+    pub movie: MovieRecord,
+    /// 1 to 10.
+    pub rating: Option<u8>,
+    pub seen_at: DateTime<Utc>,
+}
+
+/// How the seen list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SeenOrder {
+    /// Most recently seen or rated first.
+    #[default]
+    Newest,
+    /// Highest rating first (unrated last), then newest.
+    Rating,
+}
+
+/// Every movie id a user has done something with: for marking cards and hiding what they
+/// have seen or saved, in one query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LibraryIds {
+    pub favorites: std::collections::HashSet<u64>,
+    pub watchlist: std::collections::HashSet<u64>,
+    pub not_interested: std::collections::HashSet<u64>,
+    /// Seen movies, with their rating.
+    pub seen: std::collections::HashMap<u64, Option<u8>>,
 }
 
 /// A session: every refresh token rotated from one sign-in belongs to it.
@@ -119,25 +173,42 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// A favorite from a row of either backend: both store the same columns with the same types.
-pub(crate) fn decode_favorite<'r, R>(row: &'r R) -> Result<Favorite, StoreError>
+/// A movie from a row of either backend: both store the same columns with the same types.
+pub(crate) fn decode_movie<'r, R>(row: &'r R) -> Result<MovieRecord, StoreError>
 where
     R: sqlx::Row,
     &'r str: sqlx::ColumnIndex<R>,
     i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Option<f64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     Option<i32>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    DateTime<Utc>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
 {
     let tmdb_id: i64 = row.try_get("tmdb_id")?;
-    Ok(Favorite {
+    let genre_ids: String = row.try_get("genre_ids")?;
+    let vote_count: Option<i64> = row.try_get("vote_count")?;
+    Ok(MovieRecord {
         tmdb_id: u64::try_from(tmdb_id).map_err(|_| StoreError::Malformed(format!("tmdb_id {tmdb_id}")))?,
         title: row.try_get("title")?,
-        poster_path: row.try_get("poster_path")?,
+        original_title: row.try_get("original_title")?,
         release_year: row.try_get("release_year")?,
-        created_at: row.try_get("created_at")?,
+        genre_ids: serde_json::from_str(&genre_ids)
+            .map_err(|_| StoreError::Malformed(format!("genre_ids of {tmdb_id}: {genre_ids}")))?,
+        poster_path: row.try_get("poster_path")?,
+        popularity: row.try_get("popularity")?,
+        vote_average: row.try_get("vote_average")?,
+        vote_count: vote_count.and_then(|count| u64::try_from(count).ok()),
+        original_language: row.try_get("original_language")?,
     })
+}
+
+/// A 1–10 rating as stored (a small integer); anything else in the database is malformed.
+pub(crate) fn decode_rating(rating: Option<i16>) -> Result<Option<u8>, StoreError> {
+    rating
+        .map(|rating| u8::try_from(rating).ok().filter(|r| (1..=10).contains(r)).ok_or(rating))
+        .transpose()
+        .map_err(|rating| StoreError::Malformed(format!("rating {rating}")))
 }
 
 /// A refresh token that could not be spent, as both backends read it back.
@@ -196,8 +267,6 @@ pub(crate) mod sql {
     pub const CREDENTIALS_BY_EMAIL: &str =
         "select id, email, created_at, password_hash from account where lower(email) = lower($1)";
     pub const ACCOUNT_BY_ID: &str = "select id, email, created_at from account where id = $1";
-    /// A successor is derived from the token it follows, so a retry saves the same token
-    /// again: then there is nothing to do.
     pub const INSERT_REFRESH_FAMILY: &str =
         "insert into refresh_family (id, account_id, created_at, expires_at) values ($1, $2, $3, $4)";
     /// A successor is derived from the token it follows, so a retry saves the same token
@@ -228,19 +297,111 @@ pub(crate) mod sql {
     /// purpose: a stolen copy presented before its expiry is recognised as reuse and revokes
     /// its family; after it, the copy is refused as expired (or unknown) anyway.
     pub const PURGE_REFRESH_TOKENS: &str = "delete from refresh_token where expires_at <= $1";
-    pub const INSERT_FAVORITE: &str =
-        "insert into favorite (account_id, tmdb_id, title, poster_path, release_year, created_at)
-             values ($1, $2, $3, $4, $5, $6)
-             on conflict (account_id, tmdb_id) do nothing
-             returning tmdb_id, title, poster_path, release_year, created_at";
-    pub const LIST_FAVORITES: &str = "select tmdb_id, title, poster_path, release_year, created_at from favorite
-             where account_id = $1 order by created_at desc, tmdb_id desc limit $3 offset $2";
-    pub const COUNT_FAVORITES: &str = "select count(*) from favorite where account_id = $1";
-    pub const FAVORITE: &str = "select tmdb_id, title, poster_path, release_year, created_at from favorite
-             where account_id = $1 and tmdb_id = $2";
-    pub const DELETE_FAVORITE: &str = "delete from favorite where account_id = $1 and tmdb_id = $2";
+    /// The columns a [`MovieRecord`](super::MovieRecord) is read from, on `movie` as `m`.
+    macro_rules! movie_columns {
+        () => {
+            "m.tmdb_id, m.title, m.original_title, m.release_year, m.genre_ids, m.poster_path, m.popularity,
+             m.vote_average, m.vote_count, m.original_language"
+        };
+    }
+
+    pub const MOVIE: &str =
+        concat!("select ", movie_columns!(), ", m.fetched_at, m.missing_since from movie m where m.tmdb_id = $1");
+    /// Inserts or refreshes a movie; TMDb answering for it again clears its missing mark.
+    pub const SAVE_MOVIE: &str = "insert into movie (tmdb_id, title, original_title, release_year, genre_ids,
+               poster_path, popularity, vote_average, vote_count, original_language, fetched_at, missing_since)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, null)
+             on conflict (tmdb_id) do update set title = excluded.title, original_title = excluded.original_title,
+               release_year = excluded.release_year, genre_ids = excluded.genre_ids,
+               poster_path = excluded.poster_path, popularity = excluded.popularity,
+               vote_average = excluded.vote_average, vote_count = excluded.vote_count,
+               original_language = excluded.original_language, fetched_at = excluded.fetched_at,
+               missing_since = null";
+    pub const MARK_MOVIE_MISSING: &str =
+        "update movie set missing_since = $2 where tmdb_id = $1 and missing_since is null";
+
+    /// The statements of one shelf (a table of `account_id`, `tmdb_id`, `created_at`).
+    pub struct ShelfSql {
+        pub insert: &'static str,
+        pub list: &'static str,
+        pub count: &'static str,
+        pub entry: &'static str,
+        pub delete: &'static str,
+        pub ids: &'static str,
+    }
+
+    macro_rules! shelf_sql {
+        ($table:literal) => {
+            ShelfSql {
+                insert: concat!(
+                    "insert into ",
+                    $table,
+                    " (account_id, tmdb_id, created_at) values ($1, $2, $3) on conflict (account_id, tmdb_id) do nothing"
+                ),
+                list: concat!(
+                    "select ",
+                    movie_columns!(),
+                    ", s.created_at from ",
+                    $table,
+                    " s join movie m on m.tmdb_id = s.tmdb_id where s.account_id = $1
+                     order by s.created_at desc, s.tmdb_id desc limit $3 offset $2"
+                ),
+                count: concat!("select count(*) from ", $table, " where account_id = $1"),
+                entry: concat!(
+                    "select ",
+                    movie_columns!(),
+                    ", s.created_at from ",
+                    $table,
+                    " s join movie m on m.tmdb_id = s.tmdb_id where s.account_id = $1 and s.tmdb_id = $2"
+                ),
+                delete: concat!("delete from ", $table, " where account_id = $1 and tmdb_id = $2"),
+                ids: concat!("select tmdb_id from ", $table, " where account_id = $1"),
+            }
+        };
+    }
+
+    pub const FAVORITES: ShelfSql = shelf_sql!("favorite");
+    pub const WATCHLIST: ShelfSql = shelf_sql!("watchlist");
+    pub const NOT_INTERESTED: ShelfSql = shelf_sql!("not_interested");
+
+    pub fn shelf(shelf: super::Shelf) -> &'static ShelfSql {
+        match shelf {
+            super::Shelf::Favorites => &FAVORITES,
+            super::Shelf::Watchlist => &WATCHLIST,
+            super::Shelf::NotInterested => &NOT_INTERESTED,
+        }
+    }
+
+    /// Seen (again): the rating given now, or none; seeing it takes it off the watchlist.
+    pub const SAVE_SEEN: &str = "insert into seen (account_id, tmdb_id, rating, seen_at) values ($1, $2, $3, $4)
+             on conflict (account_id, tmdb_id) do update set rating = excluded.rating, seen_at = excluded.seen_at";
+    pub const SEEN_EXISTS: &str = "select 1 from seen where account_id = $1 and tmdb_id = $2";
+    pub const LEAVE_WATCHLIST: &str = "delete from watchlist where account_id = $1 and tmdb_id = $2";
+    pub const SEEN_NEWEST: &str = concat!(
+        "select ",
+        movie_columns!(),
+        ", s.rating, s.seen_at from seen s join movie m on m.tmdb_id = s.tmdb_id where s.account_id = $1
+         order by s.seen_at desc, s.tmdb_id desc limit $3 offset $2"
+    );
+    /// Unrated last on both backends: `rating is null` sorts false (0) before true (1).
+    pub const SEEN_BY_RATING: &str = concat!(
+        "select ",
+        movie_columns!(),
+        ", s.rating, s.seen_at from seen s join movie m on m.tmdb_id = s.tmdb_id where s.account_id = $1
+         order by s.rating is null, s.rating desc, s.seen_at desc, s.tmdb_id desc limit $3 offset $2"
+    );
+    pub const COUNT_SEEN: &str = "select count(*) from seen where account_id = $1";
+    pub const SEEN_ENTRY: &str = concat!(
+        "select ",
+        movie_columns!(),
+        ", s.rating, s.seen_at from seen s join movie m on m.tmdb_id = s.tmdb_id
+         where s.account_id = $1 and s.tmdb_id = $2"
+    );
+    pub const DELETE_SEEN: &str = "delete from seen where account_id = $1 and tmdb_id = $2";
+    pub const SEEN_IDS: &str = "select tmdb_id, rating from seen where account_id = $1";
 }
 
+/// Accounts and their sessions.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// `email` is stored as given; uniqueness ignores case.
@@ -263,17 +424,58 @@ pub trait AccountStore: Send + Sync {
         now: DateTime<Utc>,
         revoked_before: DateTime<Utc>,
     ) -> Result<Purged, StoreError>;
+}
 
-    /// Adds a favorite once; `true` when this call created it.
-    async fn add_favorite(
+/// Movies and what users do with them: the shelves (favorites, watchlist, not interested) and
+/// what they have seen with their ratings.
+#[async_trait]
+pub trait LibraryStore: Send + Sync {
+    async fn movie(&self, tmdb_id: u64) -> Result<Option<StoredMovie>, StoreError>;
+    /// Inserts or refreshes a movie as fetched at `now`, clearing any missing mark.
+    async fn save_movie(&self, movie: &MovieRecord, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Marks a stored movie as no longer known to TMDb (once: the first time is kept).
+    async fn mark_movie_missing(&self, tmdb_id: u64, now: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Puts a stored movie on a shelf once; `true` when this call put it there.
+    async fn shelve(
+        &self,
+        shelf: Shelf,
+        account: Uuid,
+        tmdb_id: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(ShelfEntry, bool), StoreError>;
+    /// Newest first, and the total count.
+    async fn shelf(
+        &self,
+        shelf: Shelf,
+        account: Uuid,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<ShelfEntry>, u64), StoreError>;
+    async fn shelf_entry(&self, shelf: Shelf, account: Uuid, tmdb_id: u64) -> Result<Option<ShelfEntry>, StoreError>;
+    /// `true` when there was one to remove.
+    async fn unshelve(&self, shelf: Shelf, account: Uuid, tmdb_id: u64) -> Result<bool, StoreError>;
+
+    /// Marks a stored movie seen at `now` with `rating` (replacing an earlier one), and takes it
+    /// off the watchlist, atomically; `true` when it was not seen before.
+    async fn see(
         &self,
         account: Uuid,
-        favorite: &NewFavorite,
+        tmdb_id: u64,
+        rating: Option<u8>,
         now: DateTime<Utc>,
-    ) -> Result<(Favorite, bool), StoreError>;
-    /// Newest first, and the total count.
-    async fn favorites(&self, account: Uuid, offset: u64, limit: u64) -> Result<(Vec<Favorite>, u64), StoreError>;
-    async fn favorite(&self, account: Uuid, tmdb_id: u64) -> Result<Option<Favorite>, StoreError>;
+    ) -> Result<(SeenEntry, bool), StoreError>;
+    async fn seen(
+        &self,
+        account: Uuid,
+        order: SeenOrder,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<SeenEntry>, u64), StoreError>;
+    async fn seen_entry(&self, account: Uuid, tmdb_id: u64) -> Result<Option<SeenEntry>, StoreError>;
     /// `true` when there was one to remove.
-    async fn remove_favorite(&self, account: Uuid, tmdb_id: u64) -> Result<bool, StoreError>;
+    async fn unsee(&self, account: Uuid, tmdb_id: u64) -> Result<bool, StoreError>;
+
+    /// Every movie id the user has on a shelf or has seen.
+    async fn library_ids(&self, account: Uuid) -> Result<LibraryIds, StoreError>;
 }

@@ -74,6 +74,10 @@ pub struct MovieDetails {
     pub id: u64,
     pub title: String,
     #[serde(default)]
+    pub original_title: Option<String>,
+    #[serde(default)]
+    pub original_language: Option<String>,
+    #[serde(default)]
     pub overview: String,
     #[serde(default)]
     pub tagline: Option<String>,
