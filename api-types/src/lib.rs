@@ -166,6 +166,28 @@ pub struct FavoriteMovie {
     pub added_at: String,
 }
 
+/// What the signed-in user has done with one movie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyMovieState {
+    pub favorite: bool,
+    pub watchlist: bool,
+    pub seen: bool,
+    /// 1 to 10, when seen and rated.
+    pub rating: Option<u8>,
+    pub not_interested: bool,
+}
+
+/// How many movies the signed-in user has on each list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyMovieCounts {
+    pub favorites: u64,
+    pub watchlist: u64,
+    pub seen: u64,
+    pub not_interested: u64,
+}
+
 /// Marks a movie seen: `{"rating": 9}`, or `{"rating": null}` (or `{}`) for seen without a rating.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

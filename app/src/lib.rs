@@ -25,7 +25,7 @@ pub use error::AppError;
 
 use crate::components::{Theme, ThemeSwitch};
 use crate::pages::account::SignOutButton;
-use crate::pages::{account, discover, favorites, for_you, home, movie, not_found, search};
+use crate::pages::{account, discover, favorites, for_you, home, movie, my_movies, not_found, search};
 use crate::session::{Auth, get_catalog_is_emulated};
 
 /// The name of the CSS, JS and WASM files under `/pkg/` (set in `.cargo/config.toml`, equal to
@@ -100,6 +100,7 @@ fn Layout() -> impl IntoView {
                     <A href="/search">"Search"</A>
                     <A href="/for-you">"For you"</A>
                     <A href="/favorites">"Favorites"</A>
+                    <A href="/my-movies">"My movies"</A>
                 </nav>
                 <div class="account-menu">
                     <Suspense fallback=|| ()>
@@ -132,6 +133,7 @@ fn Layout() -> impl IntoView {
                     <Route path=path!("/movie/:id") view=movie::MoviePage ssr=SsrMode::Async/>
                     <Route path=path!("/favorites") view=favorites::FavoritesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/for-you") view=for_you::ForYouPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/my-movies") view=my_movies::MyMoviesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/signin") view=account::SignInPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/register") view=account::RegisterPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/signout") view=account::SignOutPage ssr=SsrMode::InOrder/>

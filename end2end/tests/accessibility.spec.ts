@@ -4,7 +4,7 @@ import { waitForHydration } from "./support";
 
 // Every page, in both themes and at phone and desktop widths: no serious or critical
 // axe-core violation.
-const pages = ["/", "/search?q=king", "/discover?genre=18", "/movie/1267", "/favorites", "/for-you", "/signin", "/register", "/signout", "/no-such-page"];
+const pages = ["/", "/search?q=king", "/discover?genre=18", "/movie/1267", "/favorites", "/for-you", "/my-movies", "/signin", "/register", "/signout", "/no-such-page"];
 
 for (const colorScheme of ["light", "dark"] as const) {
   for (const path of pages) {
@@ -51,7 +51,7 @@ test("on a phone the main navigation is a tab bar at the bottom and the header s
   const nav = page.getByRole("navigation", { name: "Main" });
   const bar = await nav.boundingBox();
   expect(bar && Math.round(bar.y + bar.height)).toBe(780);
-  for (const name of ["Trending", "Discover", "Search", "For you", "Favorites"]) {
+  for (const name of ["Trending", "Discover", "Search", "For you", "Favorites", "My movies"]) {
     await expect(nav.getByRole("link", { name })).toBeInViewport({ ratio: 1 });
   }
   // The bar stays put while the page scrolls, and never covers the end of the page.

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use api_types::{FavoriteMovie, Page, RatedMovie};
+use api_types::{FavoriteMovie, MyMovieCounts, MyMovieState, Page, RatedMovie};
 use chrono::{TimeDelta, Utc};
 use uuid::Uuid;
 
@@ -156,6 +156,34 @@ impl LibraryService {
         }
         self.for_you.invalidate(account).await;
         Ok(())
+    }
+
+    /// What the user has done with one movie.
+    pub async fn state(&self, account: Uuid, tmdb_id: u64) -> Result<MyMovieState, LibraryError> {
+        let on = |shelf| self.store.shelf_entry(shelf, account, tmdb_id);
+        let (favorite, watchlist, not_interested, seen) =
+            tokio::try_join!(on(Shelf::Favorites), on(Shelf::Watchlist), on(Shelf::NotInterested), async {
+                self.store.seen_entry(account, tmdb_id).await
+            })?;
+        Ok(MyMovieState {
+            favorite: favorite.is_some(),
+            watchlist: watchlist.is_some(),
+            seen: seen.is_some(),
+            rating: seen.and_then(|seen| seen.rating),
+            not_interested: not_interested.is_some(),
+        })
+    }
+
+    /// How many movies the user has on each list.
+    pub async fn counts(&self, account: Uuid) -> Result<MyMovieCounts, LibraryError> {
+        let ids = self.store.library_ids(account).await?;
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        Ok(MyMovieCounts {
+            favorites: count(ids.favorites.len()),
+            watchlist: count(ids.watchlist.len()),
+            seen: count(ids.seen.len()),
+            not_interested: count(ids.not_interested.len()),
+        })
     }
 
     /// Every movie the user has saved, seen or dismissed, by id.

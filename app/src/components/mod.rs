@@ -3,6 +3,7 @@
 mod browser;
 pub mod favorite_toggle;
 mod movie_card;
+pub mod my_movie_controls;
 mod pager;
 mod states;
 mod theme;
@@ -10,6 +11,7 @@ mod theme;
 pub use browser::{History, Latest, is_plain_click, on_back_or_forward};
 pub use favorite_toggle::FavoriteToggle;
 pub use movie_card::{ABOVE_THE_FOLD, CardLink, CardMovie, MovieCard, MovieGrid, MovieGridSkeleton};
+pub use my_movie_controls::MyMovieControls;
 pub use pager::{FormError, Pager, encode_query_value, query_string, redirected_error, use_page_number};
 pub use states::{ErrorNotice, ErrorText, RequestReference};
 pub use theme::{Theme, ThemeSwitch};

@@ -7,5 +7,6 @@ pub mod favorites;
 pub mod for_you;
 pub mod home;
 pub mod movie;
+pub mod my_movies;
 pub mod not_found;
 pub mod search;

@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
-use crate::components::{CardMovie, ErrorNotice, FavoriteToggle, MovieGrid};
+use crate::components::{CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls};
 
 /// Everything the movie page shows, in one call to the catalog service.
 #[server(input = GetUrl)]
@@ -105,6 +105,7 @@ fn MovieDetailsView(details: MovieDetails) -> impl IntoView {
                         </p>
                     })}
                     <FavoriteToggle tmdb_id=movie.id/>
+                    <MyMovieControls tmdb_id=movie.id/>
                     <p class="overview">{movie.overview.clone()}</p>
                     {(!details.directors.is_empty()).then(|| view! {
                         <p><strong>"Directed by "</strong>{details.directors.join(", ")}</p>

@@ -10,6 +10,7 @@ use services::accounts::AccountService;
 use services::catalog::CatalogService;
 use services::favorites::FavoritesService;
 use services::for_you::ForYouService;
+use services::library::LibraryService;
 use uuid::Uuid;
 
 pub use session::{SessionCookies, Visitor};
@@ -22,6 +23,8 @@ pub struct ServerContext {
     pub catalog: Arc<CatalogService>,
     pub accounts: Arc<AccountService>,
     pub favorites: Arc<FavoritesService>,
+    /// Watchlist, seen and ratings, not interested.
+    pub library: Arc<LibraryService>,
     pub for_you: Arc<ForYouService>,
     pub cookies: SessionCookies,
     /// True when the built-in emulator serves the catalog (the footer then credits its dataset).

@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         catalog: state.catalog.clone(),
         accounts: state.accounts.clone(),
         favorites: state.favorites.clone(),
+        library: state.library.clone(),
         for_you: state.for_you.clone(),
         cookies: state.sessions.cookies(),
         catalog_is_emulated: state.emulator.is_some(),

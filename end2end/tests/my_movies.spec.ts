@@ -1,0 +1,81 @@
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { waitForHydration } from "./support";
+
+const PASSWORD = "correct horse battery staple";
+
+function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+async function noScriptPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  return context.newPage();
+}
+
+/** The count a "My movies" tab shows. */
+async function tabCount(page: Page, tab: string): Promise<string> {
+  return ((await page.getByTestId(`tab-${tab}`).locator(".count").textContent()) ?? "").trim();
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? "hydrated" : "without JavaScript";
+
+  test(`watchlist, rating and not interested on a movie, then My movies (${mode})`, async ({ page: hydratedPage, browser }) => {
+    test.setTimeout(60_000);
+    const page = javaScript ? hydratedPage : await noScriptPage(browser);
+
+    // Registering from the movie's page comes back to it (1267 is The Dark Knight).
+    await page.goto(`/register?next=${encodeURIComponent("/movie/1267")}`);
+    await page.getByLabel("Email").fill(uniqueEmail(javaScript ? "mine-js" : "mine-nojs"));
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/movie\/1267$/);
+    if (javaScript) await waitForHydration(page);
+
+    const watchlist = page.getByTestId("watchlist-toggle");
+    await expect(watchlist).toHaveAttribute("data-watchlist", "false");
+    await watchlist.click();
+    await expect(page.getByTestId("watchlist-toggle")).toHaveAttribute("data-watchlist", "true");
+    await expect(page.getByTestId("watchlist-toggle")).toContainText("On your watchlist");
+
+    // Rating it marks it seen and takes it off the watchlist.
+    await expect(page.getByTestId("seen-state")).toHaveText("Seen it? Rate it:");
+    await page.getByTestId("my-movie-controls").getByText("9", { exact: true }).click();
+    await page.getByTestId("rate").click();
+    await expect(page.getByTestId("seen-state")).toHaveText("You rated it 9/10.");
+    await expect(page.getByTestId("watchlist-toggle")).toHaveAttribute("data-watchlist", "false");
+    await expect(page.getByTestId("my-movie-controls").getByRole("radio", { name: "9", exact: true })).toBeChecked();
+
+    await page.getByTestId("not-interested-toggle").click();
+    await expect(page.getByTestId("not-interested-toggle")).toHaveAttribute("data-not-interested", "true");
+
+    // And another movie on the watchlist: Inception (2026).
+    await page.goto("/movie/2026");
+    await page.getByTestId("watchlist-toggle").click();
+    await expect(page.getByTestId("watchlist-toggle")).toHaveAttribute("data-watchlist", "true");
+
+    await page.goto("/my-movies");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("My movies");
+    expect(await tabCount(page, "watchlist")).toBe("1");
+    expect(await tabCount(page, "seen")).toBe("1");
+    expect(await tabCount(page, "not-interested")).toBe("1");
+    await expect(page.getByRole("list", { name: "Watchlist" }).getByTestId("movie-card")).toHaveCount(1);
+    await expect(page.getByRole("list", { name: "Watchlist" })).toContainText("Inception");
+
+    await page.getByTestId("tab-seen").click();
+    await expect(page).toHaveURL(/tab=seen/);
+    const seen = page.getByRole("list", { name: "Seen" });
+    await expect(seen).toContainText("The Dark Knight");
+    await expect(seen.getByTestId("my-rating")).toHaveText("Your rating: 9/10");
+
+    // A reload keeps everything: it was saved on the server.
+    await page.reload();
+    await expect(page.getByRole("list", { name: "Seen" }).getByTestId("my-rating")).toHaveText("Your rating: 9/10");
+  });
+}
+
+test("signed out, My movies asks to sign in", async ({ page }) => {
+  await page.goto("/my-movies");
+  await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
+  await expect(page.getByText("Sign in to see this page.")).toBeVisible();
+});
