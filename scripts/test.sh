@@ -20,6 +20,9 @@ scripts/check-wasm-deps.sh
 echo "==> supply chain (cargo deny: licenses, banned crates, sources; offline)"
 cargo deny --offline check licenses bans sources
 
+echo "==> the recommender evaluation's scoring (unit tests; the evaluation itself is scripts/eval-recs.sh)"
+(cd scripts && python3 -m unittest recs_eval.test_recs_eval)
+
 echo "==> Rust tests"
 # This also builds target/debug/server, the binary the browser tests run: building it again
 # through cargo-leptos would compile every dependency a second time with other flags.
