@@ -388,6 +388,36 @@ async fn seeing_a_movie_rates_it_and_takes_it_off_the_watchlist(fixture: Fixture
     assert_eq!(store.seen_entry(ada, 3).await.expect("get").map(|e| e.rating), Some(Some(10)));
 }
 
+async fn people_who_saved_x_also_saved_y_counts_only_pairs_three_others_share(fixture: Fixture) {
+    let store = &fixture.library;
+    stored(store, &[1, 2, 3, 4]).await;
+    let mut users = Vec::new();
+    for name in ["a", "b", "c", "d", "me"] {
+        users.push(fixture.store.create_account(&format!("{name}@example.com"), "h", Utc::now()).await.expect("account").id);
+    }
+    // 1 and 2 together: three other users. 1 and 3: two. 1 and 4: only me.
+    let saves: [&[u64]; 5] = [&[1, 2, 3], &[1, 2, 3], &[1, 2], &[2], &[1, 4]];
+    for (account, ids) in users.iter().zip(saves) {
+        for &id in ids {
+            store.shelve(Shelf::Favorites, *account, id, Utc::now()).await.expect("saved");
+        }
+    }
+
+    let me = users[4];
+    let pairs = store.co_saved(me, &[1], 3, 100).await.expect("pairs");
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    let pair = &pairs[0];
+    assert_eq!((pair.seed, pair.movie.tmdb_id, pair.together), (1, 2, 3));
+    // Savers count everyone, me included: 1 is saved by four, 2 by four.
+    assert_eq!((pair.seed_savers, pair.movie_savers), (4, 4));
+    assert_eq!(pair.movie.title, "Movie 2");
+    // With a threshold of two, 3 appears; my own 1–4 pair never does.
+    let pairs = store.co_saved(me, &[1], 2, 100).await.expect("pairs");
+    let found: Vec<u64> = pairs.iter().map(|p| p.movie.tmdb_id).collect();
+    assert_eq!(found, vec![2, 3]);
+    assert!(store.co_saved(me, &[], 1, 100).await.expect("none").is_empty());
+}
+
 async fn twenty_parallel_adds_make_one_row(fixture: Fixture) {
     let store = fixture.library.clone();
     let account = fixture.store.create_account("p@example.com", "h", Utc::now()).await.expect("account").id;
@@ -429,6 +459,7 @@ contract!(
     shelves_are_per_account_newest_first_and_paginated,
     a_movie_must_be_stored_before_a_user_saves_it,
     seeing_a_movie_rates_it_and_takes_it_off_the_watchlist,
+    people_who_saved_x_also_saved_y_counts_only_pairs_three_others_share,
     twenty_parallel_adds_make_one_row,
 );
 

@@ -11,9 +11,9 @@ use sqlx::sqlite::{SqlitePool, SqliteRow};
 use uuid::Uuid;
 
 use super::store::{
-    Account, AccountStore, Credentials, LibraryIds, LibraryStore, MovieRecord, NewRefreshFamily, NewRefreshToken,
-    Purged, RefreshTokenState, RefreshUse, SeenEntry, SeenOrder, Shelf, ShelfEntry, StoreError, StoredMovie, db_id,
-    decode_movie, decode_rating, sql, violates_unique,
+    Account, AccountStore, CoSaved, Credentials, LibraryIds, LibraryStore, MovieRecord, NewRefreshFamily,
+    NewRefreshToken, Purged, RefreshTokenState, RefreshUse, SeenEntry, SeenOrder, Shelf, ShelfEntry, StoreError,
+    StoredMovie, db_id, decode_movie, decode_rating, sql, violates_unique,
 };
 
 fn pg_id(id: Uuid) -> Uuid {
@@ -361,6 +361,41 @@ macro_rules! sql_store {
                     }
                 }
                 Ok(ids)
+            }
+
+            async fn co_saved(
+                &self,
+                account: Uuid,
+                seeds: &[u64],
+                min_users: u32,
+                limit: u32,
+            ) -> Result<Vec<CoSaved>, StoreError> {
+                if seeds.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let placeholders = (0..seeds.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(", ");
+                let statement = sql::co_saved(&placeholders);
+                let mut query =
+                    sqlx::query(&statement).bind($bind_id(account)).bind(i64::from(min_users)).bind(i64::from(limit));
+                for seed in seeds {
+                    query = query.bind(db_id(*seed)?);
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                let count = |row: &$row, column: &str| -> Result<u64, StoreError> {
+                    let value: i64 = row.try_get(column)?;
+                    Ok(u64::try_from(value).unwrap_or_default())
+                };
+                rows.iter()
+                    .map(|row| {
+                        Ok(CoSaved {
+                            seed: count(row, "seed")?,
+                            movie: decode_movie(row)?,
+                            together: count(row, "together")?,
+                            seed_savers: count(row, "seed_savers")?,
+                            movie_savers: count(row, "candidate_savers")?,
+                        })
+                    })
+                    .collect()
             }
         }
     };

@@ -142,6 +142,18 @@ pub enum RefreshUse {
     Unknown,
 }
 
+/// A movie other users saved together with one of the seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoSaved {
+    pub seed: u64,
+    pub movie: MovieRecord,
+    /// How many users saved both.
+    pub together: u64,
+    /// How many users saved the seed, and the movie.
+    pub seed_savers: u64,
+    pub movie_savers: u64,
+}
+
 /// What a purge of refresh tokens removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Purged {
@@ -399,6 +411,28 @@ pub(crate) mod sql {
     );
     pub const DELETE_SEEN: &str = "delete from seen where account_id = $1 and tmdb_id = $2";
     pub const SEEN_IDS: &str = "select tmdb_id, rating from seen where account_id = $1";
+
+    /// Movies other users saved together with the seeds (`$4`, `$5`, … as `seeds` placeholders),
+    /// by pair: how many users saved both, and how many saved each. Only pairs at least `$2`
+    /// other users share, so that nobody's own list can be read from the answer; the asking
+    /// user's own favorites never count.
+    pub fn co_saved(seeds: &str) -> String {
+        format!(
+            "with savers as (select tmdb_id, count(*) as n from favorite group by tmdb_id)
+             select {}, a.tmdb_id as seed, count(*) as together, sa.n as seed_savers, sb.n as candidate_savers
+             from favorite a
+             join favorite b on b.account_id = a.account_id and b.tmdb_id <> a.tmdb_id
+             join savers sa on sa.tmdb_id = a.tmdb_id
+             join savers sb on sb.tmdb_id = b.tmdb_id
+             join movie m on m.tmdb_id = b.tmdb_id
+             where a.account_id <> $1 and a.tmdb_id in ({seeds})
+             group by a.tmdb_id, m.tmdb_id, sa.n, sb.n
+             having count(*) >= $2
+             order by together desc, m.tmdb_id
+             limit $3",
+            movie_columns!()
+        )
+    }
 }
 
 /// Accounts and their sessions.
@@ -478,4 +512,15 @@ pub trait LibraryStore: Send + Sync {
 
     /// Every movie id the user has on a shelf or has seen.
     async fn library_ids(&self, account: Uuid) -> Result<LibraryIds, StoreError>;
+
+    /// "People who saved X also saved Y": for the seeds X, the movies Y other users saved with
+    /// them, each pair shared by at least `min_users` of them (at most `limit` pairs, the most
+    /// shared first).
+    async fn co_saved(
+        &self,
+        account: Uuid,
+        seeds: &[u64],
+        min_users: u32,
+        limit: u32,
+    ) -> Result<Vec<CoSaved>, StoreError>;
 }
