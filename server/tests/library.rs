@@ -104,6 +104,14 @@ async fn a_rating_is_a_whole_number_from_1_to_10() {
         assert_eq!(body["error"]["code"], "validation_failed", "{bad}: {body}");
         assert!(body["error"]["details"]["fields"]["rating"].is_string(), "{bad}: {body}");
     }
+    // JSON Schema's integers include 8.0, in a body and in a path alike.
+    let (status, body) = call(&app, &token, Method::PUT, "/api/ratings/1267.0/", Some(json!({ "rating": 8.0 }))).await;
+    assert_eq!(
+        (status, body["rating"].as_u64(), body["id"].as_u64()),
+        (StatusCode::CREATED, Some(8), Some(1267)),
+        "{body}"
+    );
+    assert_eq!(call(&app, &token, Method::DELETE, "/api/ratings/1267/", None).await.0, StatusCode::NO_CONTENT);
     let (status, body) = call(&app, &token, Method::PUT, "/api/ratings/999999/", Some(json!({ "rating": 5 }))).await;
     assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
     assert_eq!(count(&app, &token, "/api/ratings/").await, 0, "nothing was saved");

@@ -49,10 +49,7 @@ fn locale_params(params: &HashMap<String, String>) -> Result<Locale, ApiError> {
 }
 
 fn movie_id(raw: &str) -> Result<u64, ApiError> {
-    raw.parse::<u64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| ApiError::invalid("id", "must be a positive whole number"))
+    super::query::path_id(raw, "id")
 }
 
 /// Trending movies of the day or the week.

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use api_types::{AddFavorite, FavoriteMovie, Page, RateMovie, RatedMovie};
+use api_types::{AddFavorite, FavoriteMovie, Page, RateMovie, RatedMovie, RatingsSort};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -17,7 +17,7 @@ use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount};
 use super::openapi::{ErrorBody, JsonBodyFailures};
 use super::pagination::with_links;
-use super::query::bounded;
+use super::query::{bounded, path_id};
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -44,10 +44,7 @@ fn number(params: &HashMap<String, String>, name: &str, default: u32, max: u32) 
 }
 
 fn tmdb_id(raw: &str) -> Result<u64, ApiError> {
-    raw.parse::<u64>()
-        .ok()
-        .filter(|id| (1..=i64::MAX as u64).contains(id))
-        .ok_or_else(|| ApiError::invalid("tmdb_id", "must be a positive whole number"))
+    path_id(raw, "tmdb_id")
 }
 
 async fn list_shelf(
@@ -215,7 +212,7 @@ shelf_handlers!(
     params(
         ("page" = Option<u32>, Query, description = "From 1", minimum = 1, maximum = 10000),
         ("page_size" = Option<u32>, Query, description = "1 to 100 (default 20)", minimum = 1, maximum = 100),
-        ("sort" = Option<String>, Query, description = "`newest` (default) or `rating`"),
+        ("sort" = Option<RatingsSort>, Query, description = "`newest` (default) or `rating`"),
     ),
     responses(
         (status = 200, description = "One page of seen movies", body = Page<RatedMovie>),
@@ -231,10 +228,13 @@ pub(super) async fn ratings(
 ) -> Result<Json<Page<RatedMovie>>, ApiError> {
     let page = number(&params, "page", 1, MAX_PAGE)?;
     let page_size = number(&params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
-    let order = match params.get("sort").map(String::as_str) {
-        None | Some("newest") => SeenOrder::Newest,
-        Some("rating") => SeenOrder::Rating,
-        Some(_) => return Err(ApiError::invalid("sort", "must be `newest` or `rating`")),
+    // `?sort=` is not "no sort": like every other parameter, empty is invalid.
+    let order = match params.get("sort").map(|sort| sort.trim()) {
+        None => SeenOrder::Newest,
+        Some(raw) => match raw.parse::<RatingsSort>().map_err(|message| ApiError::invalid("sort", message))? {
+            RatingsSort::Newest => SeenOrder::Newest,
+            RatingsSort::Rating => SeenOrder::Rating,
+        },
     };
     let list = state.library.ratings(account, order, page, page_size).await?;
     Ok(Json(with_links(list, &state.public_url, "/api/ratings/", &params)))
@@ -279,8 +279,10 @@ fn rating_of(body: &serde_json::Value) -> Result<Option<u8>, ApiError> {
     };
     match object.get("rating") {
         None | Some(serde_json::Value::Null) => Ok(None),
+        // A whole number, however spelled: JSON Schema's integers include 9.0.
         Some(value) => value
             .as_u64()
+            .or_else(|| value.as_f64().filter(|v| v.fract() == 0.0 && (1.0..=10.0).contains(v)).map(|v| v as u64))
             .and_then(|rating| u8::try_from(rating).ok())
             .filter(|rating| (1..=10).contains(rating))
             .map(Some)

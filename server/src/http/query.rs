@@ -30,3 +30,31 @@ pub fn bounded(
         other => Ok(other),
     }
 }
+
+/// A movie id in a path: a positive whole number that fits the stores' signed 64-bit integers.
+/// JSON Schema's integers include `321.0`, and clients generated from the OpenAPI document may
+/// spell a whole number that way, so that spelling is accepted too.
+pub fn path_id(raw: &str, name: &str) -> Result<u64, ApiError> {
+    let max = i64::MAX as u64;
+    let whole = raw.parse::<u64>().ok().or_else(|| {
+        raw.parse::<f64>()
+            .ok()
+            .filter(|value| value.is_finite() && value.fract() == 0.0 && *value >= 1.0 && *value < max as f64)
+            .map(|value| value as u64)
+    });
+    whole.filter(|id| (1..=max).contains(id)).ok_or_else(|| ApiError::invalid(name, "must be a positive whole number"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_ids_are_positive_whole_numbers_however_spelled() {
+        assert_eq!(path_id("321", "id").ok(), Some(321));
+        assert_eq!(path_id("321.0", "id").ok(), Some(321));
+        for bad in ["0", "-3", "3.5", "abc", "", "NaN", "inf", "9223372036854775808", "1e300"] {
+            assert!(path_id(bad, "id").is_err(), "{bad}");
+        }
+    }
+}
