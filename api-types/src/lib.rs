@@ -199,6 +199,30 @@ pub struct RateMovie {
     pub rating: Option<u8>,
 }
 
+/// The order of the seen list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RatingsSort {
+    /// Most recently seen or rated first.
+    #[default]
+    Newest,
+    /// Highest rating first, unrated last.
+    Rating,
+}
+
+impl std::str::FromStr for RatingsSort {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        match value {
+            "newest" => Ok(Self::Newest),
+            "rating" => Ok(Self::Rating),
+            _ => Err("must be `newest` or `rating`".into()),
+        }
+    }
+}
+
 /// A movie someone has seen, with their rating if they gave one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -256,23 +280,48 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64
     deserializer.deserialize_any(WholeNumber)
 }
 
-/// A movie recommended to someone, and which of their favorites led to it.
+/// A movie recommended to someone, and which of their movies led to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recommendation {
     #[serde(flatten)]
     pub movie: MovieSummary,
-    /// Titles of the favorites that point to this movie, strongest first; empty for trending.
-    pub because: Vec<String>,
+    /// The user's movies that point to this one, strongest first, each once; empty for trending.
+    pub because: Vec<Reason>,
 }
 
-/// Where "For you" came from: the user's favorites, or trending while they have none.
+/// One of the user's movies that led to a recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reason {
+    /// The TMDb id of the user's movie.
+    pub id: u64,
+    pub title: String,
+    pub kind: ReasonKind,
+}
+
+/// How a movie of the user's led to a recommendation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    /// It is one of their favorites, and TMDb recommends this movie from it.
+    Favorite,
+    /// They rated it highly, and TMDb recommends this movie from it.
+    Rated,
+    /// People on this instance who saved it also saved this movie.
+    AlsoSaved,
+}
+
+/// Where "For you" came from: the user's favorites, their ratings when they have no favorites,
+/// or, while they have neither, popular movies across genres for them to pick a few they like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RecommendationSource {
     Favorites,
-    Trending,
+    Ratings,
+    Onboarding,
 }
 
 /// One page of "For you": the list shape, plus where it came from.

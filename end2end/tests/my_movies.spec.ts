@@ -79,3 +79,32 @@ test("signed out, My movies asks to sign in", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Sign in" }).first()).toBeVisible();
   await expect(page.getByText("Sign in to see this page.")).toBeVisible();
 });
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? "hydrated" : "without JavaScript";
+
+  test(`a new user picks movies they like on For you, then sees why each is recommended (${mode})`, async ({ page: hydratedPage, browser }) => {
+    test.setTimeout(60_000);
+    const page = javaScript ? hydratedPage : await noScriptPage(browser);
+    await page.goto(`/register?next=${encodeURIComponent("/for-you")}`);
+    await page.getByLabel("Email").fill(uniqueEmail(javaScript ? "onboard-js" : "onboard-nojs"));
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/for-you$/);
+    await expect(page.getByTestId("for-you-source")).toHaveAttribute("data-source", "onboarding");
+    const picks = page.getByRole("list", { name: "Movies to pick from" });
+    await expect(picks.getByTestId("movie-card")).toHaveCount(20);
+
+    // One pick is enough to start from; the page now recommends, and says why.
+    const card = picks.getByTestId("movie-card").first();
+    const liked = ((await card.getByRole("heading").textContent()) ?? "").trim();
+    await card.getByTestId("like-this").click();
+    await expect(page.getByTestId("for-you-source")).toHaveAttribute("data-source", "favorites");
+    const reasons = page.getByRole("list", { name: "Recommended for you" }).getByTestId("because").first();
+    await expect(reasons).toBeVisible();
+    const link = reasons.getByRole("link").first();
+    await expect(link).toHaveText(liked);
+    await link.click();
+    await expect(page).toHaveURL(/\/movie\/\d+$/);
+  });
+}

@@ -122,13 +122,18 @@ async fn twenty_parallel_adds_of_one_movie_make_one_favorite() {
 }
 
 #[tokio::test]
-async fn for_you_is_trending_until_favorites_then_built_from_them() {
+async fn for_you_offers_movies_to_pick_until_favorites_then_is_built_from_them() {
     let app = app().await;
     let token = sign_up(&app, "ada@example.com").await;
     let (status, _, body) = get_with_token(&app, "/api/recommendations/", &token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["based_on"], "trending");
-    assert_eq!(body["results"].as_array().map(Vec::len), Some(20));
+    assert_eq!(body["based_on"], "onboarding");
+    let picks = body["results"].as_array().expect("results");
+    assert_eq!(picks.len(), 20, "24 to pick from, 20 a page");
+    assert_eq!(body["count"], 24);
+    let genres: std::collections::HashSet<&str> =
+        picks.iter().filter_map(|movie| movie["genres"][0].as_str()).collect();
+    assert!(genres.len() >= 6, "across genres: {genres:?}");
 
     add(&app, &token, json!(1267)).await; // The Dark Knight
     add(&app, &token, json!(1265)).await; // Batman Begins
@@ -137,11 +142,15 @@ async fn for_you_is_trending_until_favorites_then_built_from_them() {
     assert_eq!(body["based_on"], "favorites", "adding a favorite refreshed the list");
     let results = body["results"].as_array().expect("results");
     assert!(!results.is_empty());
-    let seeds = [json!("The Dark Knight"), json!("Batman Begins")];
     for movie in results {
         assert!(movie["id"] != 1267 && movie["id"] != 1265, "favorites are not recommended back");
         let because = movie["because"].as_array().expect("because");
-        assert!(!because.is_empty() && because.iter().all(|title| seeds.contains(title)), "{movie}");
+        assert!(!because.is_empty(), "{movie}");
+        for reason in because {
+            assert!(reason["id"] == 1267 || reason["id"] == 1265, "a reason is one of the user's movies: {reason}");
+            assert_eq!(reason["kind"], "favorite", "{reason}");
+            assert!(reason["title"] == "The Dark Knight" || reason["title"] == "Batman Begins", "{reason}");
+        }
     }
     assert!(
         results[0]["because"].as_array().is_some_and(|b| b.len() == 2),
@@ -152,5 +161,29 @@ async fn for_you_is_trending_until_favorites_then_built_from_them() {
     delete(&app, &token, "/api/favorites/1267/").await;
     delete(&app, &token, "/api/favorites/1265/").await;
     let (_, _, body) = get_with_token(&app, "/api/recommendations/", &token).await;
-    assert_eq!(body["based_on"], "trending", "removing favorites refreshed the list");
+    assert_eq!(body["based_on"], "onboarding", "removing favorites refreshed the list");
+}
+
+#[tokio::test]
+async fn a_high_rating_alone_is_enough_to_learn_from_and_a_low_one_is_not() {
+    let app = app().await;
+    let token = sign_up(&app, "rater@example.com").await;
+    let rate = |id: u64, rating: u64| {
+        let request = Request::put(format!("/api/ratings/{id}/"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(json!({ "rating": rating }).to_string()))
+            .expect("request");
+        send(&app, request)
+    };
+    assert_eq!(rate(1267, 3).await.0, StatusCode::CREATED);
+    let (_, _, body) = get_with_token(&app, "/api/recommendations/", &token).await;
+    assert_eq!(body["based_on"], "onboarding", "a 3 says what not to show, not what to show");
+    assert_eq!(rate(2026, 9).await.0, StatusCode::CREATED);
+    let (_, _, body) = get_with_token(&app, "/api/recommendations/", &token).await;
+    assert_eq!(body["based_on"], "ratings", "{body}");
+    let results = body["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|movie| movie["because"][0]["kind"] == "rated" && movie["because"][0]["id"] == 2026));
+    assert!(results.iter().all(|movie| movie["id"] != 1267 && movie["id"] != 2026), "seen movies are left out");
 }

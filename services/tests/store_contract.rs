@@ -393,7 +393,9 @@ async fn people_who_saved_x_also_saved_y_counts_only_pairs_three_others_share(fi
     stored(store, &[1, 2, 3, 4]).await;
     let mut users = Vec::new();
     for name in ["a", "b", "c", "d", "me"] {
-        users.push(fixture.store.create_account(&format!("{name}@example.com"), "h", Utc::now()).await.expect("account").id);
+        users.push(
+            fixture.store.create_account(&format!("{name}@example.com"), "h", Utc::now()).await.expect("account").id,
+        );
     }
     // 1 and 2 together: three other users. 1 and 3: two. 1 and 4: only me.
     let saves: [&[u64]; 5] = [&[1, 2, 3], &[1, 2, 3], &[1, 2], &[2], &[1, 4]];

@@ -1,10 +1,12 @@
 //! "For you": recommendations from the user's favorites, each saying which favorites led to it.
 
-use api_types::{ForYouPage, RecommendationSource};
+use api_types::{ForYouPage, Reason, ReasonKind, RecommendationSource};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 
 use crate::AppError;
+use crate::components::favorite_toggle::SetFavorite;
 use crate::components::{ABOVE_THE_FOLD, MovieCard, MovieGridSkeleton, Pager, use_page_number};
 use crate::pages::favorites::SignInOrError;
 
@@ -33,25 +35,29 @@ pub fn ForYouPage() -> impl IntoView {
                         recommendations.await.map(|for_you| {
                             let intro = match for_you.based_on {
                                 RecommendationSource::Favorites => "Picked from the movies you love.",
-                                RecommendationSource::Trending => {
-                                    "Add favorites and this page learns your taste. Until then, here is what is trending."
+                                RecommendationSource::Ratings => "Picked from the movies you rated highly.",
+                                RecommendationSource::Onboarding => {
+                                    "Tell us a movie or two you like and this page learns your taste: press “I like this”."
                                 }
                             };
+                            let onboarding = for_you.based_on == RecommendationSource::Onboarding;
                             let current = for_you.page.page;
                             let total_pages = for_you.page.total_pages;
                             view! {
                                 <p class="muted" data-testid="for-you-source" data-source=match for_you.based_on {
                                     RecommendationSource::Favorites => "favorites",
-                                    RecommendationSource::Trending => "trending",
+                                    RecommendationSource::Ratings => "ratings",
+                                    RecommendationSource::Onboarding => "onboarding",
                                 }>{intro}</p>
-                                <ul class="movie-grid" aria-label="Recommended for you">
+                                <ul class="movie-grid" aria-label=if onboarding { "Movies to pick from" } else { "Recommended for you" }>
                                     {for_you.page.results.into_iter().enumerate().map(|(index, recommendation)| {
                                         let because = recommendation.because.clone();
+                                        let id = recommendation.movie.id;
+                                        let title = recommendation.movie.title.clone();
                                         view! {
                                             <MovieCard movie=recommendation eager=index < ABOVE_THE_FOLD>
-                                                {(!because.is_empty()).then(|| view! {
-                                                    <p class="because">"Because you liked "{because.join(", ")}</p>
-                                                })}
+                                                {(!because.is_empty()).then(|| view! { <Because reasons=because/> })}
+                                                {onboarding.then(|| view! { <LikeThis id title/> })}
                                             </MovieCard>
                                         }
                                     }).collect_view()}
@@ -63,5 +69,60 @@ pub fn ForYouPage() -> impl IntoView {
                 </ErrorBoundary>
             </Suspense>
         </section>
+    }
+}
+
+/// How many of a recommendation's reasons are named; the rest are counted.
+const REASONS_SHOWN: usize = 3;
+
+/// "Because you liked A, B and 2 more", or "People who liked A also liked this", each title a
+/// link to its movie.
+#[component]
+fn Because(reasons: Vec<Reason>) -> impl IntoView {
+    let people = reasons.first().is_some_and(|reason| reason.kind == ReasonKind::AlsoSaved);
+    let more = reasons.len().saturating_sub(REASONS_SHOWN);
+    let count = reasons.len().min(REASONS_SHOWN);
+    let links = reasons
+        .into_iter()
+        .take(REASONS_SHOWN)
+        .enumerate()
+        .map(|(index, reason)| {
+            let separator = match (index, count) {
+                (0, _) => "",
+                (i, n) if i + 1 == n && more == 0 => " and ",
+                _ => ", ",
+            };
+            view! {
+                {separator}
+                <a href=format!("/movie/{}", reason.id) data-kind=match reason.kind {
+                    ReasonKind::Favorite => "favorite",
+                    ReasonKind::Rated => "rated",
+                    ReasonKind::AlsoSaved => "also_saved",
+                }>{reason.title}</a>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="because" data-testid="because">
+            {if people { "People who liked " } else { "Because you liked " }}
+            {links}
+            {(more > 0).then(|| format!(" and {more} more"))}
+            {people.then_some(" also liked this")}
+        </p>
+    }
+}
+
+/// "I like this" on a movie a new user is offered: adds it to their favorites and comes back,
+/// with or without JavaScript (a plain form).
+#[component]
+fn LikeThis(id: u64, title: String) -> impl IntoView {
+    view! {
+        <form method="post" action=SetFavorite::url() class="like-this">
+            <input type="hidden" name="tmdb_id" value=id/>
+            <input type="hidden" name="favorite" value="true"/>
+            <button type="submit" class="secondary" data-testid="like-this">
+                "I like this"<span class="visually-hidden">": "{title}</span>
+            </button>
+        </form>
     }
 }

@@ -412,16 +412,18 @@ pub(crate) mod sql {
     pub const DELETE_SEEN: &str = "delete from seen where account_id = $1 and tmdb_id = $2";
     pub const SEEN_IDS: &str = "select tmdb_id, rating from seen where account_id = $1";
 
-    /// Movies other users saved together with the seeds (`$4`, `$5`, … as `seeds` placeholders),
-    /// by pair: how many users saved both, and how many saved each. Only pairs at least `$2`
-    /// other users share, so that nobody's own list can be read from the answer; the asking
-    /// user's own favorites never count.
+    /// Movies other users liked together with the seeds (`$4`, `$5`, … as `seeds` placeholders),
+    /// by pair: how many users liked both, and how many liked each. Liking is a favorite or a
+    /// rating of 7 or more. Only pairs at least `$2` other users share, so that nobody's own
+    /// list can be read from the answer; the asking user's own movies never count.
     pub fn co_saved(seeds: &str) -> String {
         format!(
-            "with savers as (select tmdb_id, count(*) as n from favorite group by tmdb_id)
+            "with liked as (select account_id, tmdb_id from favorite
+                            union select account_id, tmdb_id from seen where rating >= 7),
+                  savers as (select tmdb_id, count(*) as n from liked group by tmdb_id)
              select {}, a.tmdb_id as seed, count(*) as together, sa.n as seed_savers, sb.n as candidate_savers
-             from favorite a
-             join favorite b on b.account_id = a.account_id and b.tmdb_id <> a.tmdb_id
+             from liked a
+             join liked b on b.account_id = a.account_id and b.tmdb_id <> a.tmdb_id
              join savers sa on sa.tmdb_id = a.tmdb_id
              join savers sb on sb.tmdb_id = b.tmdb_id
              join movie m on m.tmdb_id = b.tmdb_id
