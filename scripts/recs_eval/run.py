@@ -196,6 +196,18 @@ def main():
 
         with ThreadPoolExecutor(args.workers) as pool:
             results = list(pool.map(evaluate, sample))
+
+        # Server time of a warm "For you" page (the pool cached), for the user with the most
+        # favorites: one client, sequential requests, so the figure is latency, not throughput.
+        busiest = max(positives, key=lambda name: (len(histories[name][0]), -int(name)))
+        users[busiest].call("GET", "/api/recommendations/?page=1")
+        timings = []
+        for _ in range(200):
+            started = time.perf_counter()
+            users[busiest].call("GET", "/api/recommendations/?page=1")
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        warm = (len(histories[busiest][0]), timings[len(timings) // 2], timings[int(len(timings) * 0.95)])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -220,6 +232,7 @@ def main():
     for_you, baseline = rows[0], rows[1]
     ratio = for_you[1] / baseline[1] if baseline[1] else float("inf")
     print(f"\nFor you / popular Recall@{K}: {ratio:.2f}x; For you based on: {based_on}")
+    print(f"warm For you page 1 for a user with {warm[0]} favorites: p50 {warm[1]:.1f} ms, p95 {warm[2]:.1f} ms")
     met = for_you[1] >= 0.25 and ratio >= 1.6 and for_you[3] >= 0.75
     print(f"targets (Recall@{K} >= 0.25, >= 1.6x popular, diversity >= 0.75): {'met' if met else 'NOT met'}")
     if args.check and not met:
