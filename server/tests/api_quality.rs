@@ -55,6 +55,7 @@ async fn the_openapi_document_describes_every_route_with_schemas_and_the_bearer_
         ("/api/ratings/{tmdb_id}/", "get"),
         ("/api/ratings/{tmdb_id}/", "put"),
         ("/api/ratings/{tmdb_id}/", "delete"),
+        ("/api/me/movies/{tmdb_id}/", "get"),
     ] {
         let operation = &paths.get(path).unwrap_or_else(|| panic!("{path} documented"))[method];
         assert!(operation.is_object(), "{method} {path} documented");
@@ -68,7 +69,7 @@ async fn the_openapi_document_describes_every_route_with_schemas_and_the_bearer_
             }
         }
     }
-    assert_eq!(paths.len(), 25, "no undocumented extras: {:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 26, "no undocumented extras: {:?}", paths.keys().collect::<Vec<_>>());
     assert_eq!(spec["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     assert_eq!(paths["/api/favorites/"]["get"]["security"][0]["bearer"], serde_json::json!([]));
     let page = &spec["components"]["schemas"]["Page_MovieSummary"]["properties"];

@@ -89,6 +89,15 @@ async fn rating_marks_seen_leaves_the_watchlist_and_replaces_an_earlier_rating()
 
     let (status, body) = call(&app, &token, Method::GET, "/api/ratings/1267/", None).await;
     assert_eq!((status, body["rating"].as_u64()), (StatusCode::OK, Some(7)));
+    // Everything about one movie in one call.
+    let (status, body) = call(&app, &token, Method::GET, "/api/me/movies/1267/", None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body,
+        json!({ "favorite": false, "watchlist": false, "seen": true, "rating": 7, "not_interested": false })
+    );
+    let (_, untouched) = call(&app, &token, Method::GET, "/api/me/movies/603/", None).await;
+    assert_eq!(untouched["seen"], false, "a movie never touched is all false: {untouched}");
     assert_eq!(call(&app, &token, Method::DELETE, "/api/ratings/1267/", None).await.0, StatusCode::NO_CONTENT);
     assert_eq!(call(&app, &token, Method::GET, "/api/ratings/1267/", None).await.0, StatusCode::NOT_FOUND);
 }

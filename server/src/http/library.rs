@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use api_types::{AddFavorite, FavoriteMovie, Page, RateMovie, RatedMovie, RatingsSort};
+use api_types::{AddFavorite, FavoriteMovie, MyMovieState, Page, RateMovie, RatedMovie, RatingsSort};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -33,7 +33,30 @@ pub fn router() -> Router<AppState> {
         get(not_interested::show).delete(not_interested::remove),
     );
     let router = slash_optional(router, "/api/ratings", get(ratings));
-    slash_optional(router, "/api/ratings/{tmdb_id}", get(rating).put(rate).delete(unrate))
+    let router = slash_optional(router, "/api/ratings/{tmdb_id}", get(rating).put(rate).delete(unrate));
+    slash_optional(router, "/api/me/movies/{tmdb_id}", get(my_movie))
+}
+
+/// Everything the user has done with one movie, in one call: whether it is a favorite, on the
+/// watchlist, seen (with the rating) or marked "not interested". A movie they never touched is
+/// all false, not a 404.
+#[utoipa::path(
+    get, path = "/api/me/movies/{tmdb_id}/", tag = "library",
+    security(("bearer" = [])),
+    params(("tmdb_id" = u64, Path, description = "TMDb movie id", minimum = 1, maximum = 9223372036854775807_i64)),
+    responses(
+        (status = 200, description = "The user's state for the movie", body = MyMovieState),
+        (status = 400, description = "`tmdb_id` is invalid", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 503, description = "The account store is unavailable", body = ErrorBody),
+    ),
+)]
+pub(super) async fn my_movie(
+    State(state): State<AppState>,
+    BearerAccount(account): BearerAccount,
+    Path(id): Path<String>,
+) -> Result<Json<MyMovieState>, ApiError> {
+    Ok(Json(state.library.state(account, tmdb_id(&id)?).await?))
 }
 
 /// The most pages a client may ask for, as everywhere in the API.

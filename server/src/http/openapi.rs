@@ -56,6 +56,7 @@ use crate::state::AppState;
         library::rate,
         library::rating,
         library::unrate,
+        library::my_movie,
     ),
     components(schemas(ErrorBody, ErrorObject, api_types::TrendingWindow, api_types::DiscoverSort)),
     modifiers(&BearerScheme, &RateLimited),
