@@ -420,6 +420,37 @@ async fn people_who_saved_x_also_saved_y_counts_only_pairs_three_others_share(fi
     assert!(store.co_saved(me, &[], 1, 100).await.expect("none").is_empty());
 }
 
+async fn twenty_people_rating_at_once_all_land(fixture: Fixture) {
+    let ids: Vec<u64> = (1..=20).collect();
+    stored(&fixture.library, &ids).await;
+    let mut accounts = Vec::new();
+    for id in &ids {
+        accounts.push(
+            fixture.store.create_account(&format!("rater{id}@example.com"), "h", Utc::now()).await.expect("account").id,
+        );
+    }
+    for (account, id) in accounts.iter().zip(&ids) {
+        fixture.library.shelve(Shelf::Watchlist, *account, *id, Utc::now()).await.expect("watchlisted");
+    }
+    // Each rates a movie on their watchlist, all at once: every rating is a transaction that
+    // writes twice; none may fail because another was writing.
+    let ratings: Vec<_> = accounts
+        .iter()
+        .zip(&ids)
+        .map(|(account, id)| {
+            let (library, account, id) = (fixture.library.clone(), *account, *id);
+            tokio::spawn(async move { library.see(account, id, Some(8), Utc::now()).await })
+        })
+        .collect();
+    for rating in ratings {
+        let (entry, created) = rating.await.expect("joined").expect("every rating lands");
+        assert!(created && entry.rating == Some(8));
+    }
+    for account in &accounts {
+        assert_eq!(fixture.library.shelf(Shelf::Watchlist, *account, 0, 10).await.expect("list").1, 0);
+    }
+}
+
 async fn twenty_parallel_adds_make_one_row(fixture: Fixture) {
     let store = fixture.library.clone();
     let account = fixture.store.create_account("p@example.com", "h", Utc::now()).await.expect("account").id;
@@ -462,6 +493,7 @@ contract!(
     a_movie_must_be_stored_before_a_user_saves_it,
     seeing_a_movie_rates_it_and_takes_it_off_the_watchlist,
     people_who_saved_x_also_saved_y_counts_only_pairs_three_others_share,
+    twenty_people_rating_at_once_all_land,
     twenty_parallel_adds_make_one_row,
 );
 

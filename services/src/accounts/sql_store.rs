@@ -286,19 +286,30 @@ macro_rules! sql_store {
             ) -> Result<(SeenEntry, bool), StoreError> {
                 let id = db_id(tmdb_id)?;
                 let mut tx = self.pool.begin().await?;
-                let before =
-                    sqlx::query(sql::SEEN_EXISTS).bind($bind_id(account)).bind(id).fetch_optional(&mut *tx).await?;
-                sqlx::query(sql::SAVE_SEEN)
+                // Writes first: SQLite takes its write lock at the first write, waiting its busy
+                // timeout for another writer; a read first would make the later write an upgrade
+                // that fails at once ("database is locked") when another writer got in between.
+                sqlx::query(sql::LEAVE_WATCHLIST).bind($bind_id(account)).bind(id).execute(&mut *tx).await?;
+                let inserted = sqlx::query(sql::INSERT_SEEN)
                     .bind($bind_id(account))
                     .bind(id)
                     .bind(db_rating(rating))
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(sql::LEAVE_WATCHLIST).bind($bind_id(account)).bind(id).execute(&mut *tx).await?;
+                let created = inserted.rows_affected() > 0;
+                if !created {
+                    sqlx::query(sql::UPDATE_SEEN)
+                        .bind($bind_id(account))
+                        .bind(id)
+                        .bind(db_rating(rating))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let row = sqlx::query(sql::SEEN_ENTRY).bind($bind_id(account)).bind(id).fetch_one(&mut *tx).await?;
                 tx.commit().await?;
-                Ok((Self::seen_entry_of(&row)?, before.is_none()))
+                Ok((Self::seen_entry_of(&row)?, created))
             }
 
             async fn seen(

@@ -384,10 +384,11 @@ pub(crate) mod sql {
         }
     }
 
-    /// Seen (again): the rating given now, or none; seeing it takes it off the watchlist.
-    pub const SAVE_SEEN: &str = "insert into seen (account_id, tmdb_id, rating, seen_at) values ($1, $2, $3, $4)
-             on conflict (account_id, tmdb_id) do update set rating = excluded.rating, seen_at = excluded.seen_at";
-    pub const SEEN_EXISTS: &str = "select 1 from seen where account_id = $1 and tmdb_id = $2";
+    /// Seen for the first time (nothing when it was seen before: then `UPDATE_SEEN`).
+    pub const INSERT_SEEN: &str = "insert into seen (account_id, tmdb_id, rating, seen_at) values ($1, $2, $3, $4)
+             on conflict (account_id, tmdb_id) do nothing";
+    /// Seen again: the rating given now, or none, replaces the earlier one.
+    pub const UPDATE_SEEN: &str = "update seen set rating = $3, seen_at = $4 where account_id = $1 and tmdb_id = $2";
     pub const LEAVE_WATCHLIST: &str = "delete from watchlist where account_id = $1 and tmdb_id = $2";
     pub const SEEN_NEWEST: &str = concat!(
         "select ",
