@@ -77,6 +77,25 @@ async fn the_openapi_document_describes_every_route_with_schemas_and_the_bearer_
         assert!(page.get(field).is_some(), "the list shape documents {field}");
     }
     assert!(spec["components"]["schemas"]["Credentials"]["example"].is_object(), "bodies have examples");
+    // Every reference resolves (a schema used only by a parameter must be registered by hand).
+    fn references(value: &serde_json::Value, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(target)) = map.get("$ref") {
+                    found.push(target.clone());
+                }
+                map.values().for_each(|v| references(v, found));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    references(&spec, &mut found);
+    for target in found {
+        let name = target.trim_start_matches("#/components/schemas/");
+        assert!(spec["components"]["schemas"].get(name).is_some(), "unresolvable reference {target}");
+    }
 }
 
 #[tokio::test]

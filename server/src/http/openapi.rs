@@ -58,7 +58,7 @@ use crate::state::AppState;
         library::unrate,
         library::my_movie,
     ),
-    components(schemas(ErrorBody, ErrorObject, api_types::TrendingWindow, api_types::DiscoverSort)),
+    components(schemas(ErrorBody, ErrorObject, api_types::TrendingWindow, api_types::DiscoverSort, api_types::RatingsSort)),
     modifiers(&BearerScheme, &RateLimited),
     tags(
         (name = "movies", description = "The catalog, from TMDb through the cache"),
