@@ -17,7 +17,7 @@ use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount};
 use super::openapi::{ErrorBody, JsonBodyFailures};
 use super::pagination::with_links;
-use super::query::{bounded, path_id};
+use super::query::{MAX_PAGE, number, path_id};
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -57,13 +57,6 @@ pub(super) async fn my_movie(
     Path(id): Path<String>,
 ) -> Result<Json<MyMovieState>, ApiError> {
     Ok(Json(state.library.state(account, tmdb_id(&id)?).await?))
-}
-
-/// The most pages a client may ask for, as everywhere in the API.
-const MAX_PAGE: u32 = 10_000;
-
-fn number(params: &HashMap<String, String>, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
-    Ok(bounded(params, name, 1..=max)?.unwrap_or(default))
 }
 
 fn tmdb_id(raw: &str) -> Result<u64, ApiError> {

@@ -31,6 +31,15 @@ pub fn bounded(
     }
 }
 
+/// The most pages a client may ask for of a user's lists; far beyond any real list, and inside
+/// a 32-bit integer as the OpenAPI document promises.
+pub const MAX_PAGE: u32 = 10_000;
+
+/// A whole-number parameter from 1 to `max`, or `default` when absent.
+pub fn number(params: &HashMap<String, String>, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
+    Ok(bounded(params, name, 1..=max)?.unwrap_or(default))
+}
+
 /// A movie id in a path: a positive whole number that fits the stores' signed 64-bit integers.
 /// JSON Schema's integers include `321.0`, and clients generated from the OpenAPI document may
 /// spell a whole number that way, so that spelling is accepted too.

@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::extract::BearerAccount;
 use super::openapi::ErrorBody;
 use super::pagination::with_links;
-use super::query::bounded;
+use super::query::{MAX_PAGE, number};
 use super::slash_optional;
 use crate::state::AppState;
 
@@ -41,12 +41,4 @@ pub(super) async fn for_you(
     let (page, based_on) = state.for_you.page(account, number(&params, "page", 1, MAX_PAGE)?).await?;
     let page = with_links(page, &state.public_url, "/api/recommendations/", &params);
     Ok(Json(ForYouPage { page, based_on }))
-}
-
-/// The most pages a client may ask for; far beyond any real list, and inside a 32-bit integer
-/// as the OpenAPI document promises.
-const MAX_PAGE: u32 = 10_000;
-
-fn number(params: &HashMap<String, String>, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
-    Ok(bounded(params, name, 1..=max)?.unwrap_or(default))
 }
