@@ -191,13 +191,12 @@ impl LibraryService {
         Ok(self.store.library_ids(account).await?)
     }
 
-    /// Makes sure the movie is stored (and not older than a day) before a user's row refers
-    /// to it. TMDb's details are cached, so this is rarely an upstream call.
+    /// Makes sure the movie is stored before a user's row refers to it, and that TMDb still
+    /// knows it. Keeping a stored copy fresh is [`MovieSnapshots`]'s work, on details fetches.
+    /// TMDb's details are cached, so this is rarely an upstream call.
     async fn store_movie(&self, tmdb_id: u64) -> Result<(), LibraryError> {
-        let stored = self.store.movie(tmdb_id).await?;
-        let fresh = stored
-            .is_some_and(|stored| stored.missing_since.is_none() && Utc::now() - stored.fetched_at < MOVIE_REFRESH_AGE);
-        if !fresh {
+        let known = self.store.movie(tmdb_id).await?.is_some_and(|stored| stored.missing_since.is_none());
+        if !known {
             let movie = self.catalog.movie_record(tmdb_id).await?;
             self.store.save_movie(&movie, Utc::now()).await?;
         }
