@@ -101,19 +101,17 @@ impl From<services::accounts::AuthError> for AppError {
 }
 
 #[cfg(feature = "ssr")]
-impl From<services::favorites::FavoritesError> for AppError {
-    fn from(error: services::favorites::FavoritesError) -> Self {
-        use services::favorites::FavoritesError;
+impl From<services::library::LibraryError> for AppError {
+    fn from(error: services::library::LibraryError) -> Self {
+        use services::library::LibraryError;
         match error {
-            FavoritesError::InvalidInput { parameter, message } => {
-                Self::InvalidInput(format!("{parameter}: {message}"))
-            }
-            FavoritesError::UnknownMovie | FavoritesError::NotFound => Self::NotFound,
-            FavoritesError::Catalog(cause) => cause.into(),
-            FavoritesError::Store(cause) => services::accounts::AuthError::from(cause).into(),
-            FavoritesError::DatabaseUnavailable => Self::AccountsUnavailable,
-            FavoritesError::Internal(cause) => {
-                tracing::error!(error = %cause, "favorites failed");
+            LibraryError::InvalidInput { parameter, message } => Self::InvalidInput(format!("{parameter}: {message}")),
+            LibraryError::UnknownMovie | LibraryError::NotFound => Self::NotFound,
+            LibraryError::Catalog(cause) => cause.into(),
+            LibraryError::Store(cause) => services::accounts::AuthError::from(cause).into(),
+            LibraryError::DatabaseUnavailable => Self::AccountsUnavailable,
+            LibraryError::Internal(cause) => {
+                tracing::error!(error = %cause, "the library failed");
                 Self::Internal
             }
         }

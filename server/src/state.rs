@@ -9,7 +9,6 @@ use services::accounts::{AccountService, AuthLimits, library_store_for, store_fo
 use services::cache::{CacheStore, MemoryStore, RedisStore};
 use services::catalog::CatalogService;
 use services::db::Database;
-use services::favorites::FavoritesService;
 use services::for_you::ForYouService;
 use services::library::{LibraryService, MovieSnapshots};
 use services::limits::{Limiter, Rate};
@@ -33,8 +32,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub catalog: Arc<CatalogService>,
     pub accounts: Arc<AccountService>,
-    pub favorites: Arc<FavoritesService>,
-    /// The rest of a user's movies: watchlist, seen and ratings, not interested.
+    /// The user's movies: favorites, watchlist, seen and ratings, not interested.
     pub library: Arc<LibraryService>,
     pub for_you: Arc<ForYouService>,
     pub cache: Arc<dyn CacheStore>,
@@ -153,7 +151,6 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         std::time::Duration::from_secs(config.cache_ttl_trending),
     ));
     let library = Arc::new(LibraryService::new(library_store, catalog.clone(), for_you.clone()));
-    let favorites = Arc::new(FavoritesService::new(library.clone()));
 
     // Over https the session cookies are `Secure` and `__Host-` prefixed.
     let cookies = app::server::SessionCookies::new(public_url.starts_with("https://"));
@@ -173,7 +170,6 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         leptos_options,
         catalog,
         accounts,
-        favorites,
         library,
         for_you,
         cache,

@@ -24,11 +24,11 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
-use crate::accounts::store::{MovieRecord, SeenOrder, Shelf};
+use crate::accounts::store::{CoSaved, MovieRecord, SeenOrder, Shelf};
 use crate::accounts::{LibraryStore, StoreError};
 use crate::cache::{Cache, CacheStore, Ttl};
 use crate::catalog::{CatalogError, CatalogService, DEFAULT_LANGUAGE, Locale, MovieList, Posters, Relation};
-use crate::favorites::FavoritesError;
+use crate::library::LibraryError;
 
 /// How many of the newest positives seed the pool with their TMDb recommendations.
 const SEEDS: usize = 10;
@@ -110,9 +110,9 @@ impl ForYouService {
         &self,
         account: Uuid,
         page: u32,
-    ) -> Result<(Page<Recommendation>, RecommendationSource), FavoritesError> {
+    ) -> Result<(Page<Recommendation>, RecommendationSource), LibraryError> {
         if page == 0 {
-            return Err(FavoritesError::InvalidInput { parameter: "page", message: "must be 1 or more".into() });
+            return Err(LibraryError::InvalidInput { parameter: "page", message: "must be 1 or more".into() });
         }
         let pool = self.pools.get_or_fetch(&key(account), self.ttl, || self.build(account)).await?;
         let total = pool.movies.len();
@@ -123,11 +123,18 @@ impl ForYouService {
         Ok((page, pool.based_on))
     }
 
-    /// The user's positives and negatives, newest first.
-    async fn signals(&self, account: Uuid) -> Result<(Vec<Signal>, Vec<Signal>), StoreError> {
+    /// The user's positives and negatives, newest first, and every movie they already know:
+    /// their favorites, what they have seen, what they dismissed.
+    async fn signals(&self, account: Uuid) -> Result<Signals, StoreError> {
         let (favorites, _) = self.store.shelf(Shelf::Favorites, account, 0, u64::MAX).await?;
         let (seen, _) = self.store.seen(account, SeenOrder::Newest, 0, u64::MAX).await?;
         let (dismissed, _) = self.store.shelf(Shelf::NotInterested, account, 0, u64::MAX).await?;
+        let known: HashSet<u64> = favorites
+            .iter()
+            .chain(&dismissed)
+            .map(|entry| entry.movie.tmdb_id)
+            .chain(seen.iter().map(|entry| entry.movie.tmdb_id))
+            .collect();
         let mut positives: Vec<Signal> = favorites
             .into_iter()
             .map(|f| Signal {
@@ -170,14 +177,14 @@ impl ForYouService {
         let newest_first = |a: &Signal, b: &Signal| b.at.cmp(&a.at).then(a.id.cmp(&b.id));
         positives.sort_by(newest_first);
         negatives.sort_by(newest_first);
-        Ok((positives, negatives))
+        Ok(Signals { positives, negatives, known })
     }
 
     async fn build(&self, account: Uuid) -> Result<Pool, ForYouError> {
         let store_error = |e| ForYouError::Store(Arc::new(e));
-        let (positives, negatives) = self.signals(account).await.map_err(store_error)?;
+        let Signals { positives, negatives, known } = self.signals(account).await.map_err(store_error)?;
         if positives.is_empty() {
-            return self.onboarding(account).await;
+            return self.onboarding(&known).await;
         }
         let based_on = if positives.iter().any(|p| p.kind == ReasonKind::Favorite) {
             RecommendationSource::Favorites
@@ -188,7 +195,13 @@ impl ForYouService {
         let (lists, last_error) = self.tmdb_lists(positives.iter().take(SEEDS)).await;
         let (negative_lists, _) = self.tmdb_lists(negatives.iter().take(NEGATIVE_SEEDS)).await;
         let also_saved = self.co_saved(account, &positives).await?;
-        let near_negatives = self.co_saved(account, &negatives).await?;
+        let also_saved = if also_saved.is_empty() { Vec::new() } else { self.summaries(also_saved).await? };
+        let near_negatives = self
+            .co_saved(account, &negatives)
+            .await?
+            .into_iter()
+            .map(|(_, pair, weight)| (pair.movie.tmdb_id, weight))
+            .collect();
         if lists.is_empty()
             && also_saved.is_empty()
             && let Some(error) = last_error
@@ -196,19 +209,14 @@ impl ForYouService {
             return Err(ForYouError::Catalog(error));
         }
         // Never what the user already loves, has seen, or said they do not want.
-        let library = self.store.library_ids(account).await.map_err(store_error)?;
-        let mut exclude = library.favorites;
-        exclude.extend(library.seen.keys().copied());
-        exclude.extend(library.not_interested);
-        let ranked = score(Sources { lists, also_saved, negative_lists, near_negatives }, &exclude);
+        let ranked = score(Sources { lists, also_saved, negative_lists, near_negatives }, &known);
         Ok(Pool { based_on, movies: diversify(ranked, PAGE_SIZE, PAGE_SHARE) })
     }
 
     /// For a user with nothing to go on: popular movies across genres (at most three per first
     /// genre while the catalog has enough genres), to pick a few they like. What they dismissed
     /// or have seen is left out.
-    async fn onboarding(&self, account: Uuid) -> Result<Pool, ForYouError> {
-        let library = self.store.library_ids(account).await.map_err(|e| ForYouError::Store(Arc::new(e)))?;
+    async fn onboarding(&self, known: &HashSet<u64>) -> Result<Pool, ForYouError> {
         let mut picks: Vec<Recommendation> = Vec::new();
         let mut spare: Vec<Recommendation> = Vec::new();
         let mut per_genre: HashMap<String, usize> = HashMap::new();
@@ -216,7 +224,7 @@ impl ForYouService {
             let list =
                 self.catalog.list(MovieList::Popular, page, &Locale::default()).await.map_err(ForYouError::Catalog)?;
             for movie in list.results {
-                if library.not_interested.contains(&movie.id) || library.seen.contains_key(&movie.id) {
+                if known.contains(&movie.id) {
                     continue;
                 }
                 let taken = per_genre.entry(movie.genres.first().cloned().unwrap_or_default()).or_default();
@@ -270,11 +278,7 @@ impl ForYouService {
 
     /// The movies people here saved together with `signals`, with the signal and the pair's
     /// similarity (weighted by the signal).
-    async fn co_saved(
-        &self,
-        account: Uuid,
-        signals: &[Signal],
-    ) -> Result<Vec<(Signal, MovieSummary, f64)>, ForYouError> {
+    async fn co_saved(&self, account: Uuid, signals: &[Signal]) -> Result<Vec<(Signal, CoSaved, f64)>, ForYouError> {
         let by_id: HashMap<u64, &Signal> = signals.iter().take(CO_SAVED_SEEDS).map(|s| (s.id, s)).collect();
         let mut seeds: Vec<u64> = by_id.keys().copied().collect();
         seeds.sort_unstable();
@@ -283,9 +287,21 @@ impl ForYouService {
             .co_saved(account, &seeds, MIN_CO_SAVERS, CO_SAVED_PAIRS)
             .await
             .map_err(|e| ForYouError::Store(Arc::new(e)))?;
-        if pairs.is_empty() {
-            return Ok(Vec::new());
-        }
+        Ok(pairs
+            .into_iter()
+            .filter_map(|pair| {
+                let signal = *by_id.get(&pair.seed)?;
+                let similarity = pair.together as f64 / ((pair.seed_savers * pair.movie_savers) as f64).sqrt();
+                Some((signal.clone(), pair, similarity * signal.weight))
+            })
+            .collect())
+    }
+
+    /// The co-saved movies as lists show them, with today's image configuration and genre names.
+    async fn summaries(
+        &self,
+        pairs: Vec<(Signal, CoSaved, f64)>,
+    ) -> Result<Vec<(Signal, MovieSummary, f64)>, ForYouError> {
         let posters = self.catalog.posters().await.map_err(ForYouError::Catalog)?;
         let genres: HashMap<u32, String> = self
             .catalog
@@ -297,13 +313,17 @@ impl ForYouService {
             .collect();
         Ok(pairs
             .into_iter()
-            .filter_map(|pair| {
-                let signal = *by_id.get(&pair.seed)?;
-                let similarity = pair.together as f64 / ((pair.seed_savers * pair.movie_savers) as f64).sqrt();
-                Some((signal.clone(), summary(pair.movie, &posters, &genres), similarity * signal.weight))
-            })
+            .map(|(signal, pair, weight)| (signal, summary(pair.movie, &posters, &genres), weight))
             .collect())
     }
+}
+
+/// What the user's movies say: positives and negatives, newest first, and every movie they
+/// already know (never recommended).
+struct Signals {
+    positives: Vec<Signal>,
+    negatives: Vec<Signal>,
+    known: HashSet<u64>,
 }
 
 /// A stored movie as lists show it (stored movies keep no overview or backdrop).
@@ -329,7 +349,8 @@ struct Sources {
     lists: Vec<(Signal, Page<MovieSummary>)>,
     also_saved: Vec<(Signal, MovieSummary, f64)>,
     negative_lists: Vec<(Signal, Page<MovieSummary>)>,
-    near_negatives: Vec<(Signal, MovieSummary, f64)>,
+    /// Movies people here saved with a negative, and how close (their summaries are not needed).
+    near_negatives: Vec<(u64, f64)>,
 }
 
 /// Blends the sources and ranks the movies, each with its reasons, strongest first.
@@ -379,8 +400,8 @@ fn score(sources: Sources, exclude: &HashSet<u64>) -> Vec<Recommendation> {
             }
         }
     }
-    for (_, movie, similarity) in sources.near_negatives {
-        if let Some(candidate) = candidates.get_mut(&movie.id) {
+    for (id, similarity) in sources.near_negatives {
+        if let Some(candidate) = candidates.get_mut(&id) {
             candidate.negative += similarity / best_people;
         }
     }
@@ -466,15 +487,15 @@ pub enum ForYouError {
     Store(Arc<StoreError>),
 }
 
-impl From<ForYouError> for FavoritesError {
+impl From<ForYouError> for LibraryError {
     fn from(error: ForYouError) -> Self {
         match error {
-            ForYouError::Catalog(cause) => FavoritesError::Catalog(cause),
+            ForYouError::Catalog(cause) => LibraryError::Catalog(cause),
             ForYouError::Store(shared) => match Arc::try_unwrap(shared) {
-                Ok(owned) => FavoritesError::Store(owned),
+                Ok(owned) => LibraryError::Store(owned),
                 Err(shared) => match &*shared {
-                    StoreError::Unavailable(_) => FavoritesError::DatabaseUnavailable,
-                    other => FavoritesError::Internal(other.to_string()),
+                    StoreError::Unavailable(_) => LibraryError::DatabaseUnavailable,
+                    other => LibraryError::Internal(other.to_string()),
                 },
             },
         }

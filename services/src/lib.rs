@@ -5,7 +5,6 @@ pub mod accounts;
 pub mod cache;
 pub mod catalog;
 pub mod db;
-pub mod favorites;
 pub mod for_you;
 pub mod library;
 pub mod limits;

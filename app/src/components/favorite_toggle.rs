@@ -17,7 +17,7 @@ use crate::components::{FormError, redirected_error};
 pub async fn get_favorite_state(tmdb_id: u64) -> Result<Option<bool>, AppError> {
     let Some(account) = crate::server::visitor()?.account else { return Ok(None) };
     let services = crate::server::services()?;
-    Ok(Some(services.favorites.contains(account, tmdb_id).await?))
+    Ok(Some(services.library.contains(services::accounts::store::Shelf::Favorites, account, tmdb_id).await?))
 }
 
 /// Adds (`favorite = true`) or removes the movie; answers the new state. Removing a movie that
@@ -25,15 +25,7 @@ pub async fn get_favorite_state(tmdb_id: u64) -> Result<Option<bool>, AppError> 
 #[server]
 pub async fn set_favorite(tmdb_id: u64, favorite: bool) -> Result<bool, AppError> {
     let account = crate::server::require_account()?;
-    let services = crate::server::services()?;
-    if favorite {
-        services.favorites.add(account, tmdb_id).await?;
-    } else {
-        match services.favorites.remove(account, tmdb_id).await {
-            Ok(()) | Err(services::favorites::FavoritesError::NotFound) => {}
-            Err(other) => return Err(other.into()),
-        }
-    }
+    crate::server::set_shelf(services::accounts::store::Shelf::Favorites, account, tmdb_id, favorite).await?;
     Ok(favorite)
 }
 

@@ -23,8 +23,7 @@ pub async fn get_my_movie_state(tmdb_id: u64) -> Result<Option<MyMovieState>, Ap
 pub async fn set_watchlist(tmdb_id: u64, watchlist: bool) -> Result<bool, AppError> {
     use services::accounts::store::Shelf;
     let account = crate::server::require_account()?;
-    let services = crate::server::services()?;
-    set_shelf(&services, Shelf::Watchlist, account, tmdb_id, watchlist).await?;
+    crate::server::set_shelf(Shelf::Watchlist, account, tmdb_id, watchlist).await?;
     Ok(watchlist)
 }
 
@@ -33,28 +32,8 @@ pub async fn set_watchlist(tmdb_id: u64, watchlist: bool) -> Result<bool, AppErr
 pub async fn set_not_interested(tmdb_id: u64, not_interested: bool) -> Result<bool, AppError> {
     use services::accounts::store::Shelf;
     let account = crate::server::require_account()?;
-    let services = crate::server::services()?;
-    set_shelf(&services, Shelf::NotInterested, account, tmdb_id, not_interested).await?;
+    crate::server::set_shelf(Shelf::NotInterested, account, tmdb_id, not_interested).await?;
     Ok(not_interested)
-}
-
-#[cfg(feature = "ssr")]
-async fn set_shelf(
-    services: &crate::server::ServerContext,
-    shelf: services::accounts::store::Shelf,
-    account: uuid::Uuid,
-    tmdb_id: u64,
-    on: bool,
-) -> Result<(), AppError> {
-    if on {
-        services.library.add(shelf, account, tmdb_id).await?;
-        return Ok(());
-    }
-    // Taking off what is not there meets the user's intent: not an error.
-    match services.library.remove(shelf, account, tmdb_id).await {
-        Ok(()) | Err(services::library::LibraryError::NotFound) => Ok(()),
-        Err(other) => Err(other.into()),
-    }
 }
 
 /// Marks the movie seen with `rating` ("1" to "10"), or seen without a rating (""); "unseen"

@@ -20,7 +20,8 @@ pub const FAVORITES_PAGE_SIZE: u32 = 24;
 pub async fn list_favorites(page: u32) -> Result<Page<FavoriteMovie>, AppError> {
     let account = crate::server::require_account()?;
     let services = crate::server::services()?;
-    Ok(services.favorites.list(account, page, FAVORITES_PAGE_SIZE).await?)
+    let favorites = services::accounts::store::Shelf::Favorites;
+    Ok(services.library.list(favorites, account, page, FAVORITES_PAGE_SIZE).await?)
 }
 
 #[component]

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use services::accounts::AccountService;
 use services::catalog::CatalogService;
-use services::favorites::FavoritesService;
 use services::for_you::ForYouService;
 use services::library::LibraryService;
 use uuid::Uuid;
@@ -22,8 +21,7 @@ use crate::AppError;
 pub struct ServerContext {
     pub catalog: Arc<CatalogService>,
     pub accounts: Arc<AccountService>,
-    pub favorites: Arc<FavoritesService>,
-    /// Watchlist, seen and ratings, not interested.
+    /// The user's movies: favorites, watchlist, seen and ratings, not interested.
     pub library: Arc<LibraryService>,
     pub for_you: Arc<ForYouService>,
     pub cookies: SessionCookies,
@@ -154,5 +152,24 @@ mod tests {
             assert_eq!(local_path(Some(outside)), "/", "{outside:?}");
         }
         assert_eq!(local_path(None), "/");
+    }
+}
+
+/// Puts a movie on a shelf (`on`) or takes it off. Taking off what is not there meets the
+/// user's intent, so it is not an error.
+pub async fn set_shelf(
+    shelf: services::accounts::store::Shelf,
+    account: Uuid,
+    tmdb_id: u64,
+    on: bool,
+) -> Result<(), AppError> {
+    let library = services()?.library;
+    if on {
+        library.add(shelf, account, tmdb_id).await?;
+        return Ok(());
+    }
+    match library.remove(shelf, account, tmdb_id).await {
+        Ok(()) | Err(services::library::LibraryError::NotFound) => Ok(()),
+        Err(other) => Err(other.into()),
     }
 }

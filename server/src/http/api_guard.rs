@@ -41,13 +41,8 @@ fn log_panic(payload: &(dyn Any + Send)) {
     tracing::error!(panic = %message, "a request handler panicked");
 }
 
-/// A panic under `/api`: the API's JSON 500, never a dropped connection.
-pub fn panic_as_json(payload: Box<dyn Any + Send + 'static>) -> Response {
-    log_panic(payload.as_ref());
-    ApiError::Internal.into_response()
-}
-
-/// A panic anywhere else: a 500 whose body `error_pages` fills in for its reader.
+/// A panic: a 500 whose body `error_pages` fills in for its reader (the API's JSON error under
+/// `/api`, a page elsewhere), never a dropped connection.
 pub fn panic_without_body(payload: Box<dyn Any + Send + 'static>) -> Response {
     log_panic(payload.as_ref());
     StatusCode::INTERNAL_SERVER_ERROR.into_response()

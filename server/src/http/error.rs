@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use services::accounts::AuthError;
 use services::catalog::CatalogError;
-use services::favorites::FavoritesError;
+use services::library::LibraryError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -47,16 +47,16 @@ pub enum ApiError {
     Internal,
 }
 
-impl From<FavoritesError> for ApiError {
-    fn from(error: FavoritesError) -> Self {
+impl From<LibraryError> for ApiError {
+    fn from(error: LibraryError) -> Self {
         match error {
-            FavoritesError::InvalidInput { parameter, message } => Self::invalid(parameter, message),
-            FavoritesError::UnknownMovie | FavoritesError::NotFound => Self::NotFound,
-            FavoritesError::Catalog(cause) => cause.into(),
-            FavoritesError::Store(cause) => AuthError::from(cause).into(),
-            FavoritesError::DatabaseUnavailable => Self::DatabaseUnavailable,
-            FavoritesError::Internal(cause) => {
-                tracing::error!(error = %cause, "favorites failed");
+            LibraryError::InvalidInput { parameter, message } => Self::invalid(parameter, message),
+            LibraryError::UnknownMovie | LibraryError::NotFound => Self::NotFound,
+            LibraryError::Catalog(cause) => cause.into(),
+            LibraryError::Store(cause) => AuthError::from(cause).into(),
+            LibraryError::DatabaseUnavailable => Self::DatabaseUnavailable,
+            LibraryError::Internal(cause) => {
+                tracing::error!(error = %cause, "the library failed");
                 Self::Internal
             }
         }

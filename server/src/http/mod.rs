@@ -70,7 +70,6 @@ pub fn router(state: AppState) -> Router {
     let context = ServerContext {
         catalog: state.catalog.clone(),
         accounts: state.accounts.clone(),
-        favorites: state.favorites.clone(),
         library: state.library.clone(),
         for_you: state.for_you.clone(),
         cookies: state.sessions.cookies(),
@@ -112,7 +111,6 @@ pub fn router(state: AppState) -> Router {
         .route("/api", any(|| async { ApiError::NotFound }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))
         .layer(axum::middleware::from_fn(api_guard::json_errors))
-        .layer(CatchPanicLayer::custom(api_guard::panic_as_json))
         .layer(axum::middleware::from_fn_with_state(state.client_limits.clone(), throttle::api))
         .layer(axum::middleware::from_fn(api_guard::error_request_id))
         .layer(axum::middleware::from_fn(api_guard::no_store_private))
