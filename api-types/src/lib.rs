@@ -178,6 +178,62 @@ pub struct MyMovieState {
     pub not_interested: bool,
 }
 
+/// Which of the signed-in user's movies a list leaves out: the `hide` parameter of the catalog's
+/// lists (`hide=seen,watchlist`), and the UI's "Hide what I've seen or listed" toggle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct HideMine {
+    pub seen: bool,
+    pub watchlist: bool,
+    pub favorites: bool,
+    pub not_interested: bool,
+}
+
+impl HideMine {
+    /// What the UI's toggle hides: movies already seen or already on the watchlist.
+    pub const SEEN_OR_WATCHLISTED: Self = Self { seen: true, watchlist: true, favorites: false, not_interested: false };
+
+    /// The names `hide` accepts, in the order they are listed.
+    pub const NAMES: [&'static str; 4] = ["seen", "watchlist", "favorites", "not_interested"];
+
+    pub fn is_empty(self) -> bool {
+        self == Self::default()
+    }
+
+    /// Whether a movie in this state is left out.
+    pub fn hides(self, state: &MyMovieState) -> bool {
+        (self.seen && state.seen)
+            || (self.watchlist && state.watchlist)
+            || (self.favorites && state.favorite)
+            || (self.not_interested && state.not_interested)
+    }
+}
+
+impl std::str::FromStr for HideMine {
+    type Err = String;
+
+    /// Comma-separated names, in any order, nothing else: `seen,watchlist`. A repeat is
+    /// harmless; an empty or unknown entry is an error, so a typo never passes for "hide nothing".
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let mut hide = Self::default();
+        for name in value.split(',') {
+            match name {
+                "seen" => hide.seen = true,
+                "watchlist" => hide.watchlist = true,
+                "favorites" => hide.favorites = true,
+                "not_interested" => hide.not_interested = true,
+                other => {
+                    let other: String = other.chars().take(40).collect();
+                    return Err(format!(
+                        "unknown list `{other}`: expected any of {}, comma-separated",
+                        Self::NAMES.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(hide)
+    }
+}
+
 /// How many movies the signed-in user has on each list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -419,6 +475,23 @@ impl std::str::FromStr for TrendingWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hide_reads_any_order_and_names_what_it_accepts() {
+        let hide: HideMine = "watchlist,seen,seen".parse().expect("valid");
+        assert_eq!(hide, HideMine::SEEN_OR_WATCHLISTED);
+        for malformed in ["", "seen,", "seen, watchlist", ",seen"] {
+            assert!(malformed.parse::<HideMine>().is_err(), "{malformed:?}");
+        }
+        let all: HideMine = "not_interested,favorites,seen,watchlist".parse().expect("valid");
+        assert!(all.seen && all.watchlist && all.favorites && all.not_interested);
+        let error = "seen,watched".parse::<HideMine>().unwrap_err();
+        assert!(error.contains("`watched`") && error.contains("seen, watchlist, favorites, not_interested"), "{error}");
+        let seen = MyMovieState { seen: true, rating: Some(8), ..Default::default() };
+        assert!(hide.hides(&seen));
+        assert!(!hide.hides(&MyMovieState { favorite: true, ..Default::default() }));
+        assert!(!HideMine::default().hides(&seen));
+    }
 
     #[test]
     fn mapping_a_page_keeps_its_counts_and_links() {

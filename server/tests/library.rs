@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::{TestApp, app, get_with_token, send, sign_up};
+use common::{TestApp, app, get, get_with_token, send, sign_up};
 use serde_json::{Value, json};
 
 /// `method uri` with `body` as JSON, as the user of `token`.
@@ -167,4 +167,64 @@ async fn for_you_leaves_out_what_the_user_has_seen_or_does_not_want() {
             assert_ne!(movie["id"].as_u64(), Some(second), "seen, yet recommended");
         }
     }
+}
+
+fn ids(page: &Value) -> Vec<u64> {
+    page["results"].as_array().expect("results").iter().map(|movie| movie["id"].as_u64().expect("id")).collect()
+}
+
+#[tokio::test]
+async fn catalog_lists_hide_what_the_bearer_has_seen_or_saved_when_asked() {
+    let app = app().await;
+    let token = sign_up(&app, "hider@example.com").await;
+    let other = sign_up(&app, "nothing-saved@example.com").await;
+    let list = "/api/movies/popular/";
+    let (status, all) = get(&app, list).await;
+    assert_eq!(status, StatusCode::OK);
+    let all_ids = ids(&all);
+    let [seen, watchlisted, favorite, ..] = all_ids[..] else { panic!("a page of at least three: {all}") };
+    call(&app, &token, Method::PUT, &format!("/api/ratings/{seen}/"), Some(json!({ "rating": 8 }))).await;
+    call(&app, &token, Method::POST, "/api/watchlist/", Some(json!({ "tmdb_id": watchlisted }))).await;
+    call(&app, &token, Method::POST, "/api/favorites/", Some(json!({ "tmdb_id": favorite }))).await;
+
+    let hiding = format!("{list}?hide=seen,watchlist");
+    let (status, _, page) = get_with_token(&app, &hiding, &token).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let shown = ids(&page);
+    assert!(!shown.contains(&seen) && !shown.contains(&watchlisted), "{shown:?}");
+    assert!(shown.contains(&favorite), "only what was asked is hidden: {shown:?}");
+    assert_eq!(shown.len(), all_ids.len() - 2);
+    assert_eq!(page["count"], all["count"], "totals stay the catalog's");
+    assert!(page["next"].as_str().is_some_and(|next| next.contains("hide=seen%2Cwatchlist")), "{page}");
+    let (_, _, favorites_hidden) = get_with_token(&app, &format!("{list}?hide=favorites"), &token).await;
+    assert!(!ids(&favorites_hidden).contains(&favorite) && ids(&favorites_hidden).contains(&seen));
+
+    // Another user asking the very same address gets their own answer, not a cached one.
+    let (status, _, theirs) = get_with_token(&app, &hiding, &other).await;
+    assert_eq!((status, ids(&theirs)), (StatusCode::OK, all_ids.clone()));
+
+    // Every list takes it: trending, search, discover, a movie's recommendations.
+    for uri in [
+        "/api/movies/trending/?hide=seen".to_owned(),
+        "/api/movies/search/?q=the&hide=seen".to_owned(),
+        "/api/movies/discover/?hide=seen".to_owned(),
+        format!("/api/movies/{favorite}/similar/?hide=seen"),
+    ] {
+        let (status, _, page) = get_with_token(&app, &uri, &token).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {page}");
+        assert!(!ids(&page).contains(&seen), "{uri}");
+    }
+
+    // `hide` needs a valid bearer token, and names lists it knows; without `hide`, a token
+    // sent along is not even read.
+    let (status, body) = get(&app, &hiding).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")), "{body}");
+    let (status, _, body) = get_with_token(&app, &format!("{list}?hide=watched"), &token).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["details"]["parameter"], "hide", "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("seen, watchlist")), "{body}");
+    let (status, _, body) = get_with_token(&app, &hiding, "not-a-token").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, _, _) = get_with_token(&app, list, "not-a-token").await;
+    assert_eq!(status, StatusCode::OK);
 }

@@ -176,14 +176,7 @@ impl LibraryService {
 
     /// How many movies the user has on each list.
     pub async fn counts(&self, account: Uuid) -> Result<MyMovieCounts, LibraryError> {
-        let ids = self.store.library_ids(account).await?;
-        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-        Ok(MyMovieCounts {
-            favorites: count(ids.favorites.len()),
-            watchlist: count(ids.watchlist.len()),
-            seen: count(ids.seen.len()),
-            not_interested: count(ids.not_interested.len()),
-        })
+        Ok(self.store.library_ids(account).await?.counts())
     }
 
     /// Every movie the user has saved, seen or dismissed, by id.

@@ -10,7 +10,8 @@ use axum::{Json, Router};
 use services::catalog::{DEFAULT_LANGUAGE, Locale, MovieList, Relation, locale};
 
 use super::error::ApiError;
-use super::openapi::{CatalogFailures, ErrorBody, LanguageQuery, LocaleQuery, PageQuery};
+use super::extract::HideMineQuery;
+use super::openapi::{CatalogFailures, ErrorBody, HideQuery, LanguageQuery, LocaleQuery, PageQuery};
 use super::pagination::with_links;
 use super::query::{bounded, param};
 use super::slash_optional;
@@ -52,31 +53,60 @@ fn movie_id(raw: &str) -> Result<u64, ApiError> {
     super::query::path_id(raw, "id")
 }
 
+/// A list's answer: without what the bearer asked to hide (`?hide=`), with absolute links.
+/// Hidden movies are taken out of the page as TMDb numbers it, so page numbers and totals stay
+/// the catalog's and a page may hold fewer movies.
+async fn answer(
+    state: &AppState,
+    mut list: Page<MovieSummary>,
+    HideMineQuery(hidden): HideMineQuery,
+    path: &str,
+    params: &HashMap<String, String>,
+) -> ListResult {
+    if let Some((account, hide)) = hidden {
+        let mine = state.library.ids(account).await?;
+        list.results.retain(|movie| !mine.hides(hide, movie.id));
+    }
+    Ok(Json(with_links(list, &state.public_url, path, params)))
+}
+
 /// Trending movies of the day or the week.
 #[utoipa::path(
     get, path = "/api/movies/trending/", tag = "movies",
     params(
         ("window" = Option<TrendingWindow>, Query, description = "`day` (default) or `week`"),
-        PageQuery, LocaleQuery,
+        PageQuery, LocaleQuery, HideQuery,
     ),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+        (status = 401, description = "`hide` without a valid access token", body = ErrorBody),
         CatalogFailures,
     ),
 )]
-pub(super) async fn trending(State(state): State<AppState>, Query(params): Params) -> ListResult {
+pub(super) async fn trending(
+    State(state): State<AppState>,
+    hidden: HideMineQuery,
+    Query(params): Params,
+) -> ListResult {
     let window: TrendingWindow = match params.get("window") {
         None => TrendingWindow::default(),
         Some(raw) => raw.parse().map_err(|message: String| ApiError::invalid("window", message))?,
     };
     let list = state.catalog.trending(window, page_param(&params)?, &locale_params(&params)?).await?;
-    Ok(Json(with_links(list, &state.public_url, "/api/movies/trending/", &params)))
+    answer(&state, list, hidden, "/api/movies/trending/", &params).await
 }
 
 /// One of TMDb's curated lists.
-async fn list(state: AppState, params: HashMap<String, String>, kind: MovieList, path: &str) -> ListResult {
+async fn list(
+    state: AppState,
+    hidden: HideMineQuery,
+    params: HashMap<String, String>,
+    kind: MovieList,
+    path: &str,
+) -> ListResult {
     let list = state.catalog.list(kind, page_param(&params)?, &locale_params(&params)?).await?;
-    Ok(Json(with_links(list, &state.public_url, path, &params)))
+    answer(&state, list, hidden, path, &params).await
 }
 
 macro_rules! curated_list {
@@ -84,14 +114,20 @@ macro_rules! curated_list {
         #[doc = $summary]
         #[utoipa::path(
                                     get, path = $path, tag = "movies",
-                                    params(PageQuery, LocaleQuery),
+                                    params(PageQuery, LocaleQuery, HideQuery),
+                                    security((), ("bearer" = [])),
                                     responses(
                                         (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+                                        (status = 401, description = "`hide` without a valid access token", body = ErrorBody),
                                         CatalogFailures,
                                     ),
                                 )]
-        pub(super) async fn $name(State(state): State<AppState>, Query(params): Params) -> ListResult {
-            list(state, params, $kind, $path).await
+        pub(super) async fn $name(
+            State(state): State<AppState>,
+            hidden: HideMineQuery,
+            Query(params): Params,
+        ) -> ListResult {
+            list(state, hidden, params, $kind, $path).await
         }
     };
 }
@@ -107,18 +143,20 @@ curated_list!(now_playing, MovieList::NowPlaying, "/api/movies/now-playing/", "M
     params(
         ("q" = String, Query, description = "Words of the title (1 to 200 characters)", min_length = 1, max_length = 200),
         ("year" = Option<i32>, Query, description = "Release year", minimum = 1870, maximum = 2100),
-        PageQuery, LocaleQuery,
+        PageQuery, LocaleQuery, HideQuery,
     ),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+        (status = 401, description = "`hide` without a valid access token", body = ErrorBody),
         CatalogFailures,
     ),
 )]
-pub(super) async fn search(State(state): State<AppState>, Query(params): Params) -> ListResult {
+pub(super) async fn search(State(state): State<AppState>, hidden: HideMineQuery, Query(params): Params) -> ListResult {
     let query = params.get("q").map(String::as_str).unwrap_or_default();
     let year = param(&params, "year", "must be a year such as 1999")?;
     let list = state.catalog.search(query, year, page_param(&params)?, &locale_params(&params)?).await?;
-    Ok(Json(with_links(list, &state.public_url, "/api/movies/search/", &params)))
+    answer(&state, list, hidden, "/api/movies/search/", &params).await
 }
 
 /// Movies matching every filter given.
@@ -131,14 +169,20 @@ pub(super) async fn search(State(state): State<AppState>, Query(params): Params)
         ("min_rating" = Option<f64>, Query, description = "Minimum average rating", minimum = 0, maximum = 10),
         ("min_votes" = Option<u32>, Query, description = "Minimum number of votes (default 200 when sorting by rating)", maximum = 100000000),
         ("sort" = Option<DiscoverSort>, Query, description = "Order of the results (default `popularity`)"),
-        PageQuery, LocaleQuery,
+        PageQuery, LocaleQuery, HideQuery,
     ),
+    security((), ("bearer" = [])),
     responses(
         (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+        (status = 401, description = "`hide` without a valid access token", body = ErrorBody),
         CatalogFailures,
     ),
 )]
-pub(super) async fn discover(State(state): State<AppState>, Query(params): Params) -> ListResult {
+pub(super) async fn discover(
+    State(state): State<AppState>,
+    hidden: HideMineQuery,
+    Query(params): Params,
+) -> ListResult {
     // `?sort=` is not "no sort": like every other parameter, empty is invalid.
     let sort = match params.get("sort").map(|s| s.trim()) {
         None => DiscoverSort::default(),
@@ -156,7 +200,7 @@ pub(super) async fn discover(State(state): State<AppState>, Query(params): Param
         sort,
     };
     let list = state.catalog.discover(&filter, page_param(&params)?, &locale_params(&params)?).await?;
-    Ok(Json(with_links(list, &state.public_url, "/api/movies/discover/", &params)))
+    answer(&state, list, hidden, "/api/movies/discover/", &params).await
 }
 
 /// Everything about one movie: facts, cast, directors, trailer, certification, and the first
@@ -179,11 +223,17 @@ pub(super) async fn details(
     Ok(Json(details))
 }
 
-async fn related(state: AppState, id: String, params: HashMap<String, String>, relation: Relation) -> ListResult {
+async fn related(
+    state: AppState,
+    id: String,
+    hidden: HideMineQuery,
+    params: HashMap<String, String>,
+    relation: Relation,
+) -> ListResult {
     let id = movie_id(&id)?;
     let list = state.catalog.related(id, relation, page_param(&params)?, language_param(&params)).await?;
     let path = format!("/api/movies/{id}/{}/", relation.path());
-    Ok(Json(with_links(list, &state.public_url, &path, &params)))
+    answer(&state, list, hidden, &path, &params).await
 }
 
 macro_rules! related_list {
@@ -191,9 +241,11 @@ macro_rules! related_list {
         #[doc = $summary]
         #[utoipa::path(
                     get, path = $path, tag = "movies",
-                    params(("id" = u64, Path, description = "TMDb movie id", minimum = 1), PageQuery, LanguageQuery),
+                    params(("id" = u64, Path, description = "TMDb movie id", minimum = 1), PageQuery, LanguageQuery, HideQuery),
+                    security((), ("bearer" = [])),
                     responses(
                         (status = 200, description = "One page of movies", body = Page<MovieSummary>),
+                        (status = 401, description = "`hide` without a valid access token", body = ErrorBody),
                         (status = 404, description = "No such movie", body = ErrorBody),
                         CatalogFailures,
                     ),
@@ -201,9 +253,10 @@ macro_rules! related_list {
         pub(super) async fn $name(
             State(state): State<AppState>,
             Path(id): Path<String>,
+            hidden: HideMineQuery,
             Query(params): Params,
         ) -> ListResult {
-            related(state, id, params, $relation).await
+            related(state, id, hidden, params, $relation).await
         }
     };
 }

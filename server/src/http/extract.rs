@@ -1,9 +1,12 @@
-//! Extractors that answer in the API's error shape: JSON bodies, the bearer account, and the
-//! client's address.
+//! Extractors that answer in the API's error shape: JSON bodies, the bearer account, what a
+//! list should hide of the bearer's movies, and the client's address.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use std::collections::HashMap;
+
+use api_types::HideMine;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Query, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -61,6 +64,28 @@ where
             .authenticate(token.trim())
             .map_err(|_| ApiError::Unauthorized { message: "the access token is invalid or expired" })?;
         Ok(Self(account))
+    }
+}
+
+/// `?hide=seen,watchlist`: which of the bearer's movies a catalog list leaves out, with the
+/// account they belong to. Without `hide` nobody needs to sign in (a token sent along is not
+/// even read); with it, a valid bearer token is required (401 otherwise).
+pub struct HideMineQuery(pub Option<(Uuid, HideMine)>);
+
+impl<S> FromRequestParts<S> for HideMineQuery
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(params) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map_err(|rejection| ApiError::MalformedBody { message: rejection.body_text(), status: 400 })?;
+        let Some(raw) = params.get("hide") else { return Ok(Self(None)) };
+        let hide: HideMine = raw.parse().map_err(|message: String| ApiError::invalid("hide", message))?;
+        let BearerAccount(account) = BearerAccount::from_request_parts(parts, state).await?;
+        Ok(Self(Some((account, hide))))
     }
 }
 

@@ -56,7 +56,8 @@ fn encoding(headers: &HeaderMap) -> &'static str {
 }
 
 pub async fn serve_cached(State(cache): State<MicroCache>, request: Request, next: Next) -> Response {
-    if request.method() != Method::GET {
+    // A bearer's list may leave out their own movies (`?hide=`): never cached, never shared.
+    if request.method() != Method::GET || request.headers().contains_key(header::AUTHORIZATION) {
         return next.run(request).await;
     }
     let key = format!("{}:{}", encoding(request.headers()), request.uri());

@@ -141,6 +141,20 @@ pub struct PageQuery {
     pub page: Option<u32>,
 }
 
+/// `?hide=`: leave out movies the signed-in user has already seen or saved.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HideQuery {
+    /// Comma-separated, any of `seen`, `watchlist`, `favorites`, `not_interested`; needs a
+    /// bearer token. Hidden movies are taken out of the page as the catalog numbers it, so page
+    /// numbers and totals stay the catalog's and a page may hold fewer movies.
+    #[param(
+        pattern = "^(seen|watchlist|favorites|not_interested)(,(seen|watchlist|favorites|not_interested))*$",
+        example = "seen,watchlist"
+    )]
+    pub hide: Option<String>,
+}
+
 /// `?language=&region=`: the locale of titles, overviews and release dates.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]

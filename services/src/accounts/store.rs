@@ -97,6 +97,36 @@ pub struct LibraryIds {
     pub seen: std::collections::HashMap<u64, Option<u8>>,
 }
 
+impl LibraryIds {
+    /// What the user has done with one movie.
+    pub fn state_of(&self, tmdb_id: u64) -> api_types::MyMovieState {
+        let rating = self.seen.get(&tmdb_id);
+        api_types::MyMovieState {
+            favorite: self.favorites.contains(&tmdb_id),
+            watchlist: self.watchlist.contains(&tmdb_id),
+            seen: rating.is_some(),
+            rating: rating.copied().flatten(),
+            not_interested: self.not_interested.contains(&tmdb_id),
+        }
+    }
+
+    /// How many movies are on each list.
+    pub fn counts(&self) -> api_types::MyMovieCounts {
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        api_types::MyMovieCounts {
+            favorites: count(self.favorites.len()),
+            watchlist: count(self.watchlist.len()),
+            seen: count(self.seen.len()),
+            not_interested: count(self.not_interested.len()),
+        }
+    }
+
+    /// Whether a list asked to `hide` these leaves the movie out.
+    pub fn hides(&self, hide: api_types::HideMine, tmdb_id: u64) -> bool {
+        !hide.is_empty() && hide.hides(&self.state_of(tmdb_id))
+    }
+}
+
 /// A session: every refresh token rotated from one sign-in belongs to it.
 #[derive(Debug, Clone)]
 pub struct NewRefreshFamily {
