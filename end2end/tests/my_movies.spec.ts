@@ -66,11 +66,11 @@ for (const javaScript of [true, false]) {
     await expect(page).toHaveURL(/tab=seen/);
     const seen = page.getByRole("list", { name: "Seen" });
     await expect(seen).toContainText("The Dark Knight");
-    await expect(seen.getByTestId("my-rating")).toHaveText("Your rating: 9/10");
+    await expect(seen.getByTestId("card-seen")).toHaveText("Your rating 9/10");
 
     // A reload keeps everything: it was saved on the server.
     await page.reload();
-    await expect(page.getByRole("list", { name: "Seen" }).getByTestId("my-rating")).toHaveText("Your rating: 9/10");
+    await expect(page.getByRole("list", { name: "Seen" }).getByTestId("card-seen")).toHaveText("Your rating 9/10");
   });
 }
 
@@ -106,5 +106,76 @@ for (const javaScript of [true, false]) {
     await expect(link).toHaveText(liked);
     await link.click();
     await expect(page).toHaveURL(/\/movie\/\d+$/);
+
+    // "Not for me" takes a recommendation away for good.
+    await page.goto("/for-you");
+    const recommended = page.getByRole("list", { name: "Recommended for you" });
+    const dismissed = await recommended.getByTestId("movie-card").first().getAttribute("data-movie-id");
+    await recommended.getByTestId("movie-card").first().getByTestId("not-for-me").click();
+    await expect(page).toHaveURL(/\/for-you$/);
+    await expect(recommended.getByTestId("movie-card").first()).toBeVisible();
+    await expect(recommended.locator(`[data-movie-id="${dismissed}"]`)).toHaveCount(0);
+  });
+}
+
+for (const javaScript of [true, false]) {
+  const mode = javaScript ? "hydrated" : "without JavaScript";
+
+  test(`cards put movies on the watchlist or mark them seen, and lists can hide them (${mode})`, async ({ page: hydratedPage, browser }) => {
+    test.setTimeout(60_000);
+    const page = javaScript ? hydratedPage : await noScriptPage(browser);
+    // Visitors get plain cards: nothing to press that would need an account.
+    await page.goto("/");
+    await expect(page.getByRole("list", { name: "Trending movies" }).getByTestId("movie-card").first()).toBeVisible();
+    await expect(page.getByTestId("card-actions")).toHaveCount(0);
+    await expect(page.getByTestId("hide-mine")).toHaveCount(0);
+
+    await page.goto("/register?next=/");
+    await page.getByLabel("Email").fill(uniqueEmail(javaScript ? "cards-js" : "cards-nojs"));
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    if (javaScript) await waitForHydration(page);
+
+    const trending = page.getByRole("list", { name: "Trending movies" });
+    const cardOf = (id: string) => trending.locator(`[data-movie-id="${id}"]`);
+    const first = trending.getByTestId("movie-card").nth(0);
+    const second = trending.getByTestId("movie-card").nth(1);
+    const [listedId, seenId] = [await first.getAttribute("data-movie-id"), await second.getAttribute("data-movie-id")];
+    expect(listedId && seenId).toBeTruthy();
+
+    await first.getByTestId("card-watchlist").click();
+    await expect(cardOf(listedId!).getByTestId("card-watchlist")).toHaveAttribute("aria-pressed", "true");
+    await expect(cardOf(listedId!).getByTestId("card-watchlist")).toHaveText("✓ Watchlist");
+    await cardOf(seenId!).getByTestId("card-mark-seen").click();
+    await expect(cardOf(seenId!).getByTestId("card-seen")).toHaveText("Seen");
+    await expect(page).toHaveURL(/\/$/);
+
+    // Hiding them takes both out of trending and out of Discover, and stays chosen.
+    const toggle = page.getByTestId("hide-mine");
+    await expect(toggle).toHaveAttribute("aria-checked", "false");
+    await toggle.click();
+    await expect(page.getByTestId("hide-mine")).toHaveAttribute("aria-checked", "true");
+    await expect(trending.getByTestId("movie-card").first()).toBeVisible();
+    await expect(cardOf(listedId!)).toHaveCount(0);
+    await expect(cardOf(seenId!)).toHaveCount(0);
+    await page.goto("/discover");
+    await expect(page.getByTestId("hide-mine")).toHaveAttribute("aria-checked", "true");
+    const discovered = page.getByRole("list", { name: "Discovered movies" });
+    await expect(discovered.getByTestId("movie-card").first()).toBeVisible();
+    await expect(discovered.locator(`[data-movie-id="${listedId}"], [data-movie-id="${seenId}"]`)).toHaveCount(0);
+
+    // Showing them again brings them back, still marked; My movies has both.
+    await page.goto("/");
+    await page.getByTestId("hide-mine").click();
+    await expect(page.getByTestId("hide-mine")).toHaveAttribute("aria-checked", "false");
+    await expect(cardOf(listedId!).getByTestId("card-watchlist")).toHaveAttribute("aria-pressed", "true");
+    await page.goto("/my-movies?tab=watchlist");
+    const watchlist = page.getByRole("list", { name: "Watchlist" });
+    await expect(watchlist.getByTestId("movie-card")).toHaveCount(1);
+    // From the watchlist, "Seen it" moves the movie to Seen.
+    await watchlist.getByTestId("card-mark-seen").click();
+    await expect(page.getByText("Nothing on your watchlist yet.", { exact: false })).toBeVisible();
+    expect(await tabCount(page, "seen")).toBe("2");
   });
 }

@@ -2,6 +2,7 @@
 
 mod browser;
 pub mod favorite_toggle;
+pub mod hide_mine;
 mod movie_card;
 pub mod my_movie_controls;
 mod pager;
@@ -10,6 +11,7 @@ mod theme;
 
 pub use browser::{History, Latest, is_plain_click, on_back_or_forward};
 pub use favorite_toggle::FavoriteToggle;
+pub use hide_mine::{CardRefusal, HideMineToggle};
 pub use movie_card::{ABOVE_THE_FOLD, CardLink, CardMovie, MovieCard, MovieGrid, MovieGridSkeleton};
 pub use my_movie_controls::MyMovieControls;
 pub use pager::{FormError, Pager, encode_query_value, query_string, redirected_error, use_page_number};

@@ -1,6 +1,7 @@
-use api_types::{FavoriteMovie, MovieSummary, Recommendation};
+use api_types::{FavoriteMovie, MovieSummary, MyMovieState, Recommendation};
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// What a card shows, from any of the lists the app has (catalog, favorites, "For you"). The
 /// UI's list server functions answer with these rather than full `MovieSummary`s: the islands
@@ -14,6 +15,17 @@ pub struct CardMovie {
     pub poster_url: Option<String>,
     /// Average out of 10, when anyone has voted.
     pub rating: Option<f64>,
+    /// What the signed-in user has done with the movie; `None` for visitors, whose cards carry
+    /// no controls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mine: Option<MyMovieState>,
+}
+
+impl CardMovie {
+    /// The card with the user's state, so it offers the right controls.
+    pub fn with_mine(self, mine: MyMovieState) -> Self {
+        Self { mine: Some(mine), ..self }
+    }
 }
 
 impl From<MovieSummary> for CardMovie {
@@ -24,13 +36,21 @@ impl From<MovieSummary> for CardMovie {
             title: movie.title,
             year: movie.year,
             poster_url: movie.poster_url,
+            mine: None,
         }
     }
 }
 
 impl From<FavoriteMovie> for CardMovie {
     fn from(movie: FavoriteMovie) -> Self {
-        Self { id: movie.id, title: movie.title, year: movie.year, poster_url: movie.poster_url, rating: None }
+        Self {
+            id: movie.id,
+            title: movie.title,
+            year: movie.year,
+            poster_url: movie.poster_url,
+            rating: None,
+            mine: None,
+        }
     }
 }
 
@@ -48,11 +68,62 @@ pub fn MovieCard(
     #[prop(default = false)] eager: bool,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
+    let id = movie.id;
+    let actions = movie.mine.map(|mine| view! { <CardActions id title=movie.title.clone() mine/> });
     view! {
-        <li class="movie-card" data-testid="movie-card">
+        <li class="movie-card" data-testid="movie-card" data-movie-id=id>
             <CardLink movie eager/>
+            {actions}
             {children.map(|children| view! { <div class="movie-card-extra">{children()}</div> })}
         </li>
+    }
+}
+
+/// A signed-in user's quick controls on a card: the watchlist, and "seen" (a rating is given
+/// on the movie's page, where a seen movie's rating also shows here). Plain forms that post to
+/// the same server functions as the movie page's controls and come back to this list, with or
+/// without JavaScript.
+#[component]
+fn CardActions(id: u64, title: String, mine: MyMovieState) -> impl IntoView {
+    use crate::components::my_movie_controls::{RateMovie, SetWatchlist};
+    let (watchlist_text, watchlist_label) = if mine.watchlist {
+        ("✓ Watchlist", format!("Remove {title} from your watchlist"))
+    } else {
+        ("+ Watchlist", format!("Add {title} to your watchlist"))
+    };
+    let seen = match (mine.seen, mine.rating) {
+        (true, Some(rating)) => Some(format!("Your rating {rating}/10")),
+        (true, None) => Some("Seen".to_owned()),
+        (false, _) => None,
+    };
+    view! {
+        <div class="card-actions" data-testid="card-actions">
+            <form method="post" action=SetWatchlist::url()>
+                <input type="hidden" name="tmdb_id" value=id/>
+                <input type="hidden" name="watchlist" value=(!mine.watchlist).to_string()/>
+                <button
+                    type="submit"
+                    class="chip"
+                    aria-label=watchlist_label
+                    aria-pressed=mine.watchlist.to_string()
+                    data-testid="card-watchlist"
+                >{watchlist_text}</button>
+            </form>
+            {match seen {
+                // Taking "seen" back would also drop the rating: that is done on the movie's
+                // page, deliberately, not by a stray tap on a card.
+                Some(seen) => Either::Left(view! { <span class="chip done" data-testid="card-seen">{seen}</span> }),
+                None => Either::Right(view! {
+                    <form method="post" action=RateMovie::url()>
+                        <input type="hidden" name="tmdb_id" value=id/>
+                        <input type="hidden" name="rating" value=""/>
+                        <button type="submit" class="chip" aria-label=format!("Mark {title} as seen") data-testid="card-mark-seen">
+                            "Seen it"
+                        </button>
+                    </form>
+                }),
+            }}
+        </div>
     }
 }
 

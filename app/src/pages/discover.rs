@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, on_back_or_forward, query_string,
-    use_page_number,
+    CardMovie, ErrorText, HideMineToggle, History, Latest, MovieGrid, MovieGridSkeleton, Pager, on_back_or_forward,
+    query_string, use_page_number,
 };
 
 /// Every genre, for the filter's choices.
@@ -28,7 +28,8 @@ pub async fn list_genres() -> Result<Vec<Genre>, AppError> {
 pub async fn discover_movies(filters: DiscoverForm, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
     let filter = filters.to_filter()?;
-    Ok(services.catalog.discover(&filter, page, &Default::default()).await?.map(CardMovie::from))
+    let list = services.catalog.discover(&filter, page, &Default::default()).await?;
+    Ok(crate::server::browsing_cards(list.map(CardMovie::from)).await)
 }
 
 /// The form's fields, exactly as typed (strings), so nothing typed is lost when it is wrong:
@@ -125,6 +126,7 @@ pub fn DiscoverPage() -> impl IntoView {
         <Meta name="description" content="Discover movies by genre, years and rating, sorted your way."/>
         <section class="discover">
             <h1>"Discover movies"</h1>
+            <HideMineToggle/>
             <Suspense fallback=|| view! { <MovieGridSkeleton/> }>
                 {move || Suspend::new({
                     let form = form.clone();

@@ -1,22 +1,41 @@
 //! "For you": recommendations from the user's favorites, each saying which favorites led to it.
 
-use api_types::{ForYouPage, Reason, ReasonKind, RecommendationSource};
+use api_types::{Page, Reason, ReasonKind, RecommendationSource};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 
 use crate::AppError;
 use crate::components::favorite_toggle::SetFavorite;
-use crate::components::{ABOVE_THE_FOLD, MovieCard, MovieGridSkeleton, Pager, use_page_number};
+use crate::components::my_movie_controls::SetNotInterested;
+use crate::components::{ABOVE_THE_FOLD, CardMovie, CardRefusal, MovieCard, MovieGridSkeleton, Pager, use_page_number};
 use crate::pages::favorites::SignInOrError;
 
-/// One page of the signed-in user's recommendations.
+/// A recommendation as its card shows it: the movie, marked with what the user has done with
+/// it, and why it was picked.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ForYouCard {
+    pub movie: CardMovie,
+    pub because: Vec<Reason>,
+}
+
+/// One page of the signed-in user's recommendations, and what they are based on.
 #[server]
-pub async fn list_for_you(page: u32) -> Result<ForYouPage, AppError> {
+pub async fn list_for_you(page: u32) -> Result<(RecommendationSource, Page<ForYouCard>), AppError> {
     let account = crate::server::require_account()?;
     let services = crate::server::services()?;
     let (page, based_on) = services.for_you.page(account, page).await?;
-    Ok(ForYouPage { page, based_on })
+    let library = crate::server::visitor_library().await;
+    let page = page.map(|recommendation| {
+        let because = recommendation.because.clone();
+        let mut movie = CardMovie::from(recommendation);
+        if let Some(library) = &library {
+            let mine = library.state_of(movie.id);
+            movie = movie.with_mine(mine);
+        }
+        ForYouCard { movie, because }
+    });
+    Ok((based_on, page))
 }
 
 #[component]
@@ -32,32 +51,36 @@ pub fn ForYouPage() -> impl IntoView {
             <Suspense fallback=|| view! { <MovieGridSkeleton/> }>
                 <ErrorBoundary fallback=|errors| view! { <SignInOrError errors next="/for-you"/> }>
                     {move || Suspend::new(async move {
-                        recommendations.await.map(|for_you| {
-                            let intro = match for_you.based_on {
+                        recommendations.await.map(|(based_on, page)| {
+                            let intro = match based_on {
                                 RecommendationSource::Favorites => "Picked from the movies you love.",
                                 RecommendationSource::Ratings => "Picked from the movies you rated highly.",
                                 RecommendationSource::Onboarding => {
                                     "Tell us a movie or two you like and this page learns your taste: press “I like this”."
                                 }
                             };
-                            let onboarding = for_you.based_on == RecommendationSource::Onboarding;
-                            let current = for_you.page.page;
-                            let total_pages = for_you.page.total_pages;
+                            let onboarding = based_on == RecommendationSource::Onboarding;
+                            let current = page.page;
+                            let total_pages = page.total_pages;
                             view! {
-                                <p class="muted" data-testid="for-you-source" data-source=match for_you.based_on {
+                                <CardRefusal/>
+                                <p class="muted" data-testid="for-you-source" data-source=match based_on {
                                     RecommendationSource::Favorites => "favorites",
                                     RecommendationSource::Ratings => "ratings",
                                     RecommendationSource::Onboarding => "onboarding",
                                 }>{intro}</p>
                                 <ul class="movie-grid" aria-label=if onboarding { "Movies to pick from" } else { "Recommended for you" }>
-                                    {for_you.page.results.into_iter().enumerate().map(|(index, recommendation)| {
-                                        let because = recommendation.because.clone();
-                                        let id = recommendation.movie.id;
-                                        let title = recommendation.movie.title.clone();
+                                    {page.results.into_iter().enumerate().map(|(index, ForYouCard { movie, because })| {
+                                        let id = movie.id;
+                                        let title = movie.title.clone();
                                         view! {
-                                            <MovieCard movie=recommendation eager=index < ABOVE_THE_FOLD>
+                                            <MovieCard movie eager=index < ABOVE_THE_FOLD>
                                                 {(!because.is_empty()).then(|| view! { <Because reasons=because/> })}
-                                                {onboarding.then(|| view! { <LikeThis id title/> })}
+                                                {if onboarding {
+                                                    view! { <LikeThis id title/> }.into_any()
+                                                } else {
+                                                    view! { <NotForMe id title/> }.into_any()
+                                                }}
                                             </MovieCard>
                                         }
                                     }).collect_view()}
@@ -122,6 +145,21 @@ fn LikeThis(id: u64, title: String) -> impl IntoView {
             <input type="hidden" name="favorite" value="true"/>
             <button type="submit" class="secondary" data-testid="like-this">
                 "I like this"<span class="visually-hidden">": "{title}</span>
+            </button>
+        </form>
+    }
+}
+
+/// "Not for me" on a recommendation: marks it not interested, so it is never recommended again
+/// and movies like it move down, and comes back (a plain form, with or without JavaScript).
+#[component]
+fn NotForMe(id: u64, title: String) -> impl IntoView {
+    view! {
+        <form method="post" action=SetNotInterested::url() class="not-for-me">
+            <input type="hidden" name="tmdb_id" value=id/>
+            <input type="hidden" name="not_interested" value="true"/>
+            <button type="submit" class="link-button" data-testid="not-for-me">
+                "Not for me"<span class="visually-hidden">": "{title}</span>
             </button>
         </form>
     }

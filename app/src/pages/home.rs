@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorNotice, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, is_plain_click,
+    CardMovie, ErrorNotice, ErrorText, HideMineToggle, History, Latest, MovieGrid, MovieGridSkeleton, is_plain_click,
     on_back_or_forward,
 };
 
@@ -22,7 +22,8 @@ const ROW_LENGTH: usize = 12;
 #[server(input = GetUrl)]
 pub async fn list_trending(window: TrendingWindow, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
-    Ok(services.catalog.trending(window, page, &Default::default()).await?.map(CardMovie::from))
+    let list = services.catalog.trending(window, page, &Default::default()).await?;
+    Ok(crate::server::browsing_cards(list.map(CardMovie::from)).await)
 }
 
 /// The curated lists shown as rows on the home page.
@@ -62,7 +63,8 @@ pub async fn list_home_row(row: HomeRow) -> Result<Page<CardMovie>, AppError> {
         HomeRow::TopRated => MovieList::TopRated,
         HomeRow::Upcoming => MovieList::Upcoming,
     };
-    Ok(services.catalog.list(list, 1, &Default::default()).await?.map(CardMovie::from))
+    let list = services.catalog.list(list, 1, &Default::default()).await?;
+    Ok(crate::server::browsing_cards(list.map(CardMovie::from)).await)
 }
 
 #[component]
@@ -74,6 +76,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text=""/>
         <Meta name="description" content="What is trending today and this week, with popular, top rated and upcoming movies."/>
+        <HideMineToggle/>
         <Suspense fallback=|| view! { <MovieGridSkeleton/> }>
             {move || Suspend::new(async move {
                 let first = trending.await;

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use crate::components::{CardMovie, MovieCard, MovieGridSkeleton, Pager, use_page_number};
+use crate::components::{CardMovie, CardRefusal, MovieCard, MovieGridSkeleton, Pager, use_page_number};
 use crate::pages::favorites::SignInOrError;
 
 pub const MY_MOVIES_PAGE_SIZE: u32 = 24;
@@ -68,41 +68,40 @@ impl Tab {
     }
 }
 
-/// A card on a tab: the movie, and the user's rating on the Seen tab.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MyMovie {
-    pub movie: CardMovie,
-    pub my_rating: Option<u8>,
-}
-
 /// One tab of "My movies", a page at a time, with every tab's count.
 #[server]
-pub async fn list_my_movies(tab: Tab, page: u32) -> Result<(MyMovieCounts, Page<MyMovie>), AppError> {
+pub async fn list_my_movies(tab: Tab, page: u32) -> Result<(MyMovieCounts, Page<CardMovie>), AppError> {
     use services::accounts::store::{SeenOrder, Shelf};
     let account = crate::server::require_account()?;
     let services = crate::server::services()?;
     let library = &services.library;
     let shelf = |shelf| async move {
         let page = library.list(shelf, account, page, MY_MOVIES_PAGE_SIZE).await?;
-        Ok::<_, AppError>(page.map(|movie| MyMovie { movie: movie.into(), my_rating: None }))
+        Ok::<_, AppError>(page.map(CardMovie::from))
     };
     let list = match tab {
         Tab::Watchlist => shelf(Shelf::Watchlist).await?,
         Tab::Favorites => shelf(Shelf::Favorites).await?,
         Tab::NotInterested => shelf(Shelf::NotInterested).await?,
-        Tab::Seen => library.ratings(account, SeenOrder::Newest, page, MY_MOVIES_PAGE_SIZE).await?.map(|rated| {
-            let my_rating = rated.rating;
-            let movie = CardMovie {
+        Tab::Seen => {
+            library.ratings(account, SeenOrder::Newest, page, MY_MOVIES_PAGE_SIZE).await?.map(|rated| CardMovie {
                 id: rated.id,
                 title: rated.title,
                 year: rated.year,
                 poster_url: rated.poster_url,
                 rating: None,
-            };
-            MyMovie { movie, my_rating }
-        }),
+                mine: None,
+            })
+        }
     };
-    Ok((library.counts(account).await?, list))
+    // One read of the library gives both the counts and each card's marks (so a watchlist
+    // card offers "Seen it", a seen one shows its rating).
+    let mine = library.ids(account).await?;
+    let list = list.map(|card| {
+        let marks = mine.state_of(card.id);
+        card.with_mine(marks)
+    });
+    Ok((mine.counts(), list))
 }
 
 #[component]
@@ -122,6 +121,7 @@ pub fn MyMoviesPage() -> impl IntoView {
                         lists.await.map(|(counts, list)| {
                             let current = list.page;
                             view! {
+                                <CardRefusal/>
                                 <nav class="tabs" aria-label="Your lists">
                                     {Tab::ALL.into_iter().map(|each| view! {
                                         <a
@@ -138,13 +138,7 @@ pub fn MyMoviesPage() -> impl IntoView {
                                 } else {
                                     view! {
                                         <ul class="movie-grid" aria-label=tab.label()>
-                                            {list.results.into_iter().map(|item| view! {
-                                                <MovieCard movie=item.movie>
-                                                    {item.my_rating.map(|rating| view! {
-                                                        <p class="my-rating" data-testid="my-rating">"Your rating: "{rating}"/10"</p>
-                                                    })}
-                                                </MovieCard>
-                                            }).collect_view()}
+                                            {list.results.into_iter().map(|movie| view! { <MovieCard movie/> }).collect_view()}
                                         </ul>
                                     }.into_any()
                                 }}

@@ -13,8 +13,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, encode_query_value, on_back_or_forward,
-    use_page_number,
+    CardMovie, CardRefusal, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, encode_query_value,
+    on_back_or_forward, use_page_number,
 };
 
 /// How long typing must pause before the results follow it.
@@ -24,7 +24,9 @@ const TYPING_PAUSE: Duration = Duration::from_millis(300);
 #[server(input = GetUrl)]
 pub async fn search_movies(query: String, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
-    Ok(services.catalog.search(&query, None, page, &Default::default()).await?.map(CardMovie::from))
+    let list = services.catalog.search(&query, None, page, &Default::default()).await?;
+    // Marked but never hidden: people search for what they have seen, to rate it.
+    Ok(crate::server::marked_cards(list.map(CardMovie::from)).await)
 }
 
 #[component]
@@ -44,6 +46,7 @@ pub fn SearchPage() -> impl IntoView {
         <Meta name="description" content="Search movies by title."/>
         <section class="search">
             <h1>"Search movies"</h1>
+            <CardRefusal/>
             <Suspense fallback=|| view! { <MovieGridSkeleton count=6/> }>
                 {move || Suspend::new({
                     let query = query.clone();

@@ -15,6 +15,7 @@ use uuid::Uuid;
 pub use session::{SessionCookies, Visitor};
 
 use crate::AppError;
+use crate::components::CardMovie;
 
 /// The services a server function may call.
 #[derive(Clone)]
@@ -153,6 +154,49 @@ mod tests {
         }
         assert_eq!(local_path(None), "/");
     }
+}
+
+/// The browsing lists' hide preference this browser sent (nothing hidden without one).
+pub fn hide_preference() -> Result<api_types::HideMine, AppError> {
+    Ok(services()?.cookies.hide_preference(&request_parts()?.headers))
+}
+
+/// The signed-in visitor's library, to mark cards and hide what they asked lists to hide;
+/// `None` for visitors, and (logged) when it cannot be read: marks are not worth failing a
+/// list of movies for.
+pub async fn visitor_library() -> Option<services::accounts::store::LibraryIds> {
+    let account = visitor().ok()?.account?;
+    match services().ok()?.library.ids(account).await {
+        Ok(library) => Some(library),
+        Err(error) => {
+            tracing::warn!(%error, "list shown without the user's marks");
+            None
+        }
+    }
+}
+
+/// Cards marked with what the visitor has done with each movie, so each offers the right
+/// controls.
+pub async fn marked_cards(page: api_types::Page<CardMovie>) -> api_types::Page<CardMovie> {
+    match visitor_library().await {
+        Some(library) => page.map(|card| {
+            let mine = library.state_of(card.id);
+            card.with_mine(mine)
+        }),
+        None => page,
+    }
+}
+
+/// A browsing list's cards: marked, and without what the visitor asked browsing lists to hide
+/// (see [`hide_preference`]). The page keeps the catalog's numbering, so it may hold fewer.
+pub async fn browsing_cards(mut page: api_types::Page<CardMovie>) -> api_types::Page<CardMovie> {
+    let Some(library) = visitor_library().await else { return page };
+    let hide = hide_preference().unwrap_or_default();
+    page.results.retain(|card| !library.hides(hide, card.id));
+    page.map(|card| {
+        let mine = library.state_of(card.id);
+        card.with_mine(mine)
+    })
 }
 
 /// Puts a movie on a shelf (`on`) or takes it off. Taking off what is not there meets the

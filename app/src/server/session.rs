@@ -39,6 +39,10 @@ pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 /// How long a refused email waits for its form: enough to read the error and try again.
 const REFUSED_EMAIL_SECONDS: i64 = 5 * 60;
 
+/// How long the browser remembers "hide what I've seen or watchlisted": a year from the last
+/// change.
+const HIDE_PREFERENCE_SECONDS: i64 = 365 * 24 * 60 * 60;
+
 /// How session cookies are named and flagged.
 ///
 /// Over https they are `Secure` and carry the `__Host-` prefix (which browsers only accept
@@ -103,6 +107,31 @@ impl SessionCookies {
         cookie_value(headers, self.refused_email_name())
     }
 
+    /// The browser's "hide what I've seen or watchlisted" preference for browsing lists. A
+    /// cookie rather than a parameter in every address: it stays as the user moves between
+    /// lists, pages and periods, with or without JavaScript.
+    pub fn hide_preference_name(&self) -> &'static str {
+        if self.secure { "__Host-nexus-hide" } else { "nexus-hide" }
+    }
+
+    /// A `Set-Cookie` value that keeps `hide` (or forgets it when it hides nothing).
+    pub fn keep_hide_preference(&self, hide: api_types::HideMine) -> HeaderValue {
+        if hide.is_empty() {
+            return self.cookie(self.hide_preference_name(), "", 0);
+        }
+        let names: Vec<&str> = [hide.seen, hide.watchlist, hide.favorites, hide.not_interested]
+            .into_iter()
+            .zip(api_types::HideMine::NAMES)
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+        self.cookie(self.hide_preference_name(), &names.join(","), HIDE_PREFERENCE_SECONDS)
+    }
+
+    /// The hide preference the browser sent; nothing hidden when absent or unreadable.
+    pub fn hide_preference(&self, headers: &HeaderMap) -> api_types::HideMine {
+        cookie_value(headers, self.hide_preference_name()).and_then(|value| value.parse().ok()).unwrap_or_default()
+    }
+
     /// The tokens in a request's `Cookie` headers.
     pub fn read(&self, headers: &HeaderMap) -> BrowserTokens {
         BrowserTokens {
@@ -139,6 +168,25 @@ mod tests {
             refresh: "r3fr3sh".into(),
             refresh_expires_at: now + chrono::Duration::days(14),
         }
+    }
+
+    #[test]
+    fn the_hide_preference_round_trips_and_clears() {
+        let cookies = SessionCookies::new(false);
+        let set = cookies.keep_hide_preference(api_types::HideMine::SEEN_OR_WATCHLISTED);
+        let set = set.to_str().expect("ascii");
+        assert!(
+            set.starts_with("nexus-hide=seen%2Cwatchlist;") || set.starts_with("nexus-hide=seen,watchlist;"),
+            "{set}"
+        );
+        assert!(set.contains("Max-Age=31536000") && set.contains("HttpOnly"), "{set}");
+        let sent = set.split(';').next().expect("pair").to_owned();
+        let headers = HeaderMap::from_iter([(http::header::COOKIE, HeaderValue::from_str(&sent).expect("valid"))]);
+        assert_eq!(cookies.hide_preference(&headers), api_types::HideMine::SEEN_OR_WATCHLISTED);
+        assert!(cookies.keep_hide_preference(Default::default()).to_str().expect("ascii").contains("Max-Age=0"));
+        let garbled = HeaderMap::from_iter([(http::header::COOKIE, HeaderValue::from_static("nexus-hide=everything"))]);
+        assert!(cookies.hide_preference(&garbled).is_empty());
+        assert!(cookies.hide_preference(&HeaderMap::new()).is_empty());
     }
 
     #[test]
