@@ -177,5 +177,9 @@ for (const javaScript of [true, false]) {
     await watchlist.getByTestId("card-mark-seen").click();
     await expect(page.getByText("Nothing on your watchlist yet.", { exact: false })).toBeVisible();
     expect(await tabCount(page, "seen")).toBe("2");
+
+    // A movie's rows of related movies carry the same controls (1267 is The Dark Knight).
+    await page.goto("/movie/1267");
+    await expect(page.getByRole("list", { name: "Recommended movies" }).getByTestId("card-watchlist").first()).toBeVisible();
   });
 }

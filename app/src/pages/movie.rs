@@ -9,11 +9,29 @@ use leptos_router::hooks::use_params_map;
 use crate::AppError;
 use crate::components::{CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls};
 
+/// How many related movies each row under the details shows.
+const RELATED_SHOWN: usize = 12;
+
+/// What the movie page shows: the details, and its rows of related movies as cards marked with
+/// what the signed-in user has done with each.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MovieView {
+    pub details: MovieDetails,
+    pub recommended: Vec<CardMovie>,
+    pub similar: Vec<CardMovie>,
+}
+
 /// Everything the movie page shows, in one call to the catalog service.
 #[server(input = GetUrl)]
-pub async fn get_movie(id: u64) -> Result<MovieDetails, AppError> {
+pub async fn get_movie(id: u64) -> Result<MovieView, AppError> {
     let services = crate::server::services()?;
-    Ok(services.catalog.details(id, services::catalog::DEFAULT_LANGUAGE).await?)
+    let mut details = services.catalog.details(id, services::catalog::DEFAULT_LANGUAGE).await?;
+    let cards =
+        |movies: Vec<api_types::MovieSummary>| movies.into_iter().take(RELATED_SHOWN).map(CardMovie::from).collect();
+    let (recommended, similar) =
+        (cards(std::mem::take(&mut details.recommendations)), cards(std::mem::take(&mut details.similar)));
+    let (recommended, similar) = crate::server::marked(recommended, similar).await;
+    Ok(MovieView { details, recommended, similar })
 }
 
 #[component]
@@ -39,7 +57,7 @@ pub fn MoviePage() -> impl IntoView {
                     <ErrorNotice errors/>
                 }
             }>
-                {move || Suspend::new(async move { movie.await.map(|details| view! { <MovieDetailsView details/> }) })}
+                {move || Suspend::new(async move { movie.await.map(|movie| view! { <MovieDetailsView movie/> }) })}
             </ErrorBoundary>
         </Suspense>
     }
@@ -61,7 +79,8 @@ fn mark_not_found(errors: &ArcRwSignal<Errors>) {
 }
 
 #[component]
-fn MovieDetailsView(details: MovieDetails) -> impl IntoView {
+fn MovieDetailsView(movie: MovieView) -> impl IntoView {
+    let MovieView { details, recommended, similar } = movie;
     let movie = details.movie;
     let heading = match movie.year {
         Some(year) => format!("{} ({year})", movie.title),
@@ -125,16 +144,16 @@ fn MovieDetailsView(details: MovieDetails) -> impl IntoView {
                     </ul>
                 </section>
             })}
-            {(!details.recommendations.is_empty()).then(|| view! {
+            {(!recommended.is_empty()).then(|| view! {
                 <section aria-labelledby="recommended-heading">
                     <h2 id="recommended-heading">"If you like this"</h2>
-                    <MovieGrid movies=details.recommendations.iter().take(12).cloned().map(CardMovie::from).collect() label="Recommended movies" eager=0/>
+                    <MovieGrid movies=recommended label="Recommended movies" eager=0/>
                 </section>
             })}
-            {(!details.similar.is_empty()).then(|| view! {
+            {(!similar.is_empty()).then(|| view! {
                 <section aria-labelledby="similar-heading">
                     <h2 id="similar-heading">"Similar movies"</h2>
-                    <MovieGrid movies=details.similar.iter().take(12).cloned().map(CardMovie::from).collect() label="Similar movies" eager=0/>
+                    <MovieGrid movies=similar label="Similar movies" eager=0/>
                 </section>
             })}
         </article>
