@@ -178,6 +178,85 @@ pub struct MyMovieState {
     pub not_interested: bool,
 }
 
+/// The stable, machine-readable kind of every error the server answers, in the REST API's
+/// `error.code` and in the UI's server functions alike. Clients branch on it; messages may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A query or path parameter is refused (`details.parameter` names it).
+    InvalidParameter,
+    /// A body field is refused (`details.fields` names it).
+    ValidationFailed,
+    /// The body is not readable JSON (or server-function arguments were malformed).
+    MalformedBody,
+    UnsupportedMediaType,
+    PayloadTooLarge,
+    /// No valid credentials: sign in, or send a valid bearer token.
+    Unauthorized,
+    Conflict,
+    NotFound,
+    MethodNotAllowed,
+    /// The request took longer than the server allows.
+    Timeout,
+    /// This client or account is over a rate limit; see `Retry-After`.
+    TooManyRequests,
+    /// The server is saturated; see `Retry-After`. Nothing is wrong with the request.
+    ServerBusy,
+    /// TMDb is not answering and nothing usable is cached; see `Retry-After`.
+    UpstreamUnavailable,
+    /// TMDb refused our request (our configuration, not the caller).
+    UpstreamError,
+    /// The account database cannot be reached; see `Retry-After`.
+    DatabaseUnavailable,
+    InternalError,
+    /// Only in the browser: the request never got an answer.
+    Transport,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidParameter => "invalid_parameter",
+            Self::ValidationFailed => "validation_failed",
+            Self::MalformedBody => "malformed_body",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Unauthorized => "unauthorized",
+            Self::Conflict => "conflict",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Timeout => "timeout",
+            Self::TooManyRequests => "too_many_requests",
+            Self::ServerBusy => "server_busy",
+            Self::UpstreamUnavailable => "upstream_unavailable",
+            Self::UpstreamError => "upstream_error",
+            Self::DatabaseUnavailable => "database_unavailable",
+            Self::InternalError => "internal_error",
+            Self::Transport => "transport",
+        }
+    }
+
+    /// The HTTP status this kind of error answers with, everywhere.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::InvalidParameter | Self::MalformedBody => 400,
+            Self::Unauthorized => 401,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::Timeout => 408,
+            Self::Conflict => 409,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::ValidationFailed => 422,
+            Self::TooManyRequests => 429,
+            Self::InternalError => 500,
+            Self::UpstreamError | Self::Transport => 502,
+            Self::ServerBusy | Self::UpstreamUnavailable | Self::DatabaseUnavailable => 503,
+        }
+    }
+}
+
 /// Which of the signed-in user's movies a list leaves out: the `hide` parameter of the catalog's
 /// lists (`hide=seen,watchlist`), and the UI's "Hide what I've seen or listed" toggle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

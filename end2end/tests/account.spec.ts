@@ -117,7 +117,7 @@ for (const javaScript of [true, false]) {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("not the password");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert")).toHaveText("Invalid email or password");
+      await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
       await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
       // The email is kept for another try, also when the refusal came back as a new page;
       // the password never comes back from the server.
@@ -176,7 +176,11 @@ test("the favorite toggle answers at once and rolls back with a message when the
   const { held, release } = gate();
   await page.route("**/rpc/set_favorite*", async (route) => {
     await held;
-    await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify("AccountsUnavailable") });
+    await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({
+      code: "database_unavailable",
+      message: "Accounts are unavailable right now. Please try again in a moment.",
+      retry_after_secs: 5,
+    }) });
   });
   const toggle = page.getByTestId("favorite-toggle");
   await toggle.click();

@@ -28,7 +28,7 @@ test.describe("movie page", () => {
   test("an unknown movie is a 404 with a readable message", async ({ page }) => {
     const response = await page.goto("/movie/999999");
     expect(response?.status()).toBe(404);
-    await expect(page.getByRole("alert")).toContainText("We could not find that.");
+    await expect(page.getByRole("alert")).toContainText("We could not find that movie.");
   });
 });
 

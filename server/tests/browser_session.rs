@@ -129,8 +129,8 @@ async fn favorites_through_server_functions_are_the_accounts_own() {
 
     // Signed out: a typed error the page turns into "Sign in to see this page".
     let (status, _, error) = send(&app, rpc(ListFavorites::PATH, "page=1", "")).await;
-    assert!(status.is_server_error() || status.is_client_error(), "{status}");
-    assert_eq!(error, json!("Unauthorized"));
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error["code"], "unauthorized", "{error}");
 }
 
 #[tokio::test]
@@ -246,9 +246,10 @@ async fn a_refusal_seen_by_the_hydrated_form_leaves_no_cookie() {
     let app = app().await;
     let (status, headers, body) =
         send(&app, rpc(SignIn::PATH, "email=nobody%40example.com&password=wrong-password&next=", "")).await;
-    // A refusal, not a server failure; the body still carries the error for the island.
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body, json!({ "InvalidInput": "Invalid email or password" }));
+    // A refusal, not a server failure, with the REST API's status and code for the same
+    // failure; the body still carries the error for the island.
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body, json!({ "code": "unauthorized", "message": "Invalid email or password." }));
     assert!(set_cookies(&headers).is_empty(), "the island keeps its inputs itself: {:?}", set_cookies(&headers));
 }
 
@@ -258,7 +259,7 @@ async fn server_function_failures_answer_with_the_status_they_mean() {
     // Signed out, a favorite is refused as unauthorized.
     let (status, _, body) = send(&app, rpc(SetFavorite::PATH, &format!("tmdb_id={MOVIE}&favorite=true"), "")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    assert_eq!(body, json!("Unauthorized"));
+    assert_eq!(body, json!({ "code": "unauthorized", "message": "Sign in to do that." }));
     // Arguments that do not decode are the caller's mistake.
     let (status, _, _) = send(&app, rpc(SetFavorite::PATH, "tmdb_id=not-a-number", "")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -53,7 +53,8 @@ async fn registration_is_throttled_per_client_network_through_the_api_and_the_ui
         .expect("req");
     let (status, headers, body) = send(&app, from("2001:db8:1:2::78", request)).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert!(body["Throttled"]["seconds"].as_u64().is_some_and(|seconds| seconds == retry_after(&headers)), "{body}");
+    assert_eq!(body["code"], "too_many_requests", "{body}");
+    assert!(body["retry_after_secs"].as_u64().is_some_and(|seconds| seconds == retry_after(&headers)), "{body}");
     // Another network, and an IPv4 client, have budgets of their own.
     for peer in ["2001:db8:1:3::1", "203.0.113.9"] {
         let request = from(peer, json_post("/api/auth/register/", credentials(&format!("{}@example.com", peer.len()))));
@@ -105,7 +106,8 @@ async fn pages_and_server_functions_have_a_rate_limit_of_their_own() {
     let request = Request::get(ListGenres::PATH).header("sec-fetch-site", "same-origin").body(Body::empty());
     let (status, _, body) = send(&app, from(peer, request.expect("req"))).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(body["Throttled"]["seconds"].as_u64().is_some(), "{body}");
+    assert_eq!(body["code"], "too_many_requests", "{body}");
+    assert!(body["retry_after_secs"].as_u64().is_some(), "{body}");
     // The API, static files and health checks are not charged to this budget.
     assert_eq!(send(&app, from(peer, page("/api/genres/"))).await.0, StatusCode::OK);
     assert_eq!(send(&app, from(peer, page("/healthz"))).await.0, StatusCode::OK);

@@ -28,7 +28,6 @@ use crate::accounts::store::{CoSaved, MovieRecord, SeenOrder, Shelf};
 use crate::accounts::{LibraryStore, StoreError};
 use crate::cache::{Cache, CacheStore, Ttl};
 use crate::catalog::{CatalogError, CatalogService, DEFAULT_LANGUAGE, Locale, MovieList, Posters, Relation};
-use crate::library::LibraryError;
 
 /// How many of the newest positives seed the pool with their TMDb recommendations.
 const SEEDS: usize = 10;
@@ -110,9 +109,9 @@ impl ForYouService {
         &self,
         account: Uuid,
         page: u32,
-    ) -> Result<(Page<Recommendation>, RecommendationSource), LibraryError> {
+    ) -> Result<(Page<Recommendation>, RecommendationSource), ForYouError> {
         if page == 0 {
-            return Err(LibraryError::InvalidInput { parameter: "page", message: "must be 1 or more".into() });
+            return Err(ForYouError::InvalidPage);
         }
         let pool = self.pools.get_or_fetch(&key(account), self.ttl, || self.build(account)).await?;
         let total = pool.movies.len();
@@ -478,28 +477,16 @@ fn diversify(ranked: Vec<Recommendation>, page: usize, share: usize) -> Vec<Reco
     out
 }
 
-/// A build failure, shareable between the callers of one single-flight build.
+/// Why "For you" could not answer. Cloneable: one single-flight build's failure is shared by
+/// every caller waiting on it.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ForYouError {
+    #[error("pages start at 1")]
+    InvalidPage,
     #[error(transparent)]
     Catalog(CatalogError),
     #[error("account store: {0}")]
     Store(Arc<StoreError>),
-}
-
-impl From<ForYouError> for LibraryError {
-    fn from(error: ForYouError) -> Self {
-        match error {
-            ForYouError::Catalog(cause) => LibraryError::Catalog(cause),
-            ForYouError::Store(shared) => match Arc::try_unwrap(shared) {
-                Ok(owned) => LibraryError::Store(owned),
-                Err(shared) => match &*shared {
-                    StoreError::Unavailable(_) => LibraryError::DatabaseUnavailable,
-                    other => LibraryError::Internal(other.to_string()),
-                },
-            },
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod cache;
 pub mod catalog;
 pub mod db;
+pub mod failure;
 pub mod for_you;
 pub mod library;
 pub mod limits;

@@ -54,7 +54,7 @@ pub async fn rate_movie(tmdb_id: u64, rating: String) -> Result<Option<u8>, AppE
             text.parse::<u8>()
                 .ok()
                 .filter(|rating| (1..=10).contains(rating))
-                .ok_or_else(|| AppError::InvalidInput("A rating is a whole number from 1 to 10.".into()))?,
+                .ok_or_else(|| AppError::invalid("A rating is a whole number from 1 to 10."))?,
         ),
     };
     let (rated, _) = services.library.rate(account, tmdb_id, rating).await?;

@@ -61,7 +61,7 @@ impl Theme {
 /// Remembers the theme for a year: the switch's form without JavaScript.
 #[server]
 pub async fn set_theme(theme: Theme) -> Result<Theme, AppError> {
-    let value = http::HeaderValue::from_str(&theme_cookie(theme)).map_err(|_| AppError::Internal)?;
+    let value = http::HeaderValue::from_str(&theme_cookie(theme)).map_err(|_| AppError::internal())?;
     crate::server::set_cookies([value]);
     Ok(theme)
 }

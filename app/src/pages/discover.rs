@@ -80,7 +80,7 @@ impl DiscoverForm {
             if value.is_empty() {
                 return Ok(None);
             }
-            value.parse().map(Some).map_err(|_| AppError::InvalidInput(format!("{label} must be a number")))
+            value.parse().map(Some).map_err(|_| AppError::invalid(format!("{label} must be a number")))
         }
         Ok(DiscoverFilter {
             genres: if self.genre.is_empty() { vec![] } else { vec![self.genre.clone()] },
@@ -91,7 +91,7 @@ impl DiscoverForm {
             sort: if self.sort.is_empty() {
                 DiscoverSort::default()
             } else {
-                self.sort.parse().map_err(AppError::InvalidInput)?
+                self.sort.parse().map_err(AppError::invalid)?
             },
         })
     }
@@ -267,7 +267,7 @@ mod tests {
         assert_eq!(filter.year_from, Some(1990));
         assert_eq!(filter.sort, DiscoverSort::Rating);
         let bad = DiscoverForm { min_rating: "lots".into(), ..Default::default() };
-        assert_eq!(bad.to_filter(), Err(AppError::InvalidInput("Minimum rating must be a number".into())));
+        assert_eq!(bad.to_filter(), Err(AppError::invalid("Minimum rating must be a number")));
         assert_eq!(form.address(2), "/discover?genre=Drama&year_from=1990&sort=rating&page=2");
         assert_eq!(DiscoverForm::default().address(1), "/discover");
     }

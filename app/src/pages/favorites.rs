@@ -144,7 +144,9 @@ fn FavoriteCard(movie: CardMovie, eager: bool, state: RemovalState) -> impl Into
 #[component]
 pub fn SignInOrError(errors: ArcRwSignal<Errors>, next: &'static str) -> impl IntoView {
     let signed_out = errors.with_untracked(|errors| {
-        errors.iter().any(|(_, error)| error.downcast_ref::<AppError>() == Some(&AppError::Unauthorized))
+        errors.iter().any(|(_, error)| {
+            error.downcast_ref::<AppError>().is_some_and(|error| error.is(api_types::ErrorCode::Unauthorized))
+        })
     });
     if signed_out {
         view! {

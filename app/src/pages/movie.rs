@@ -42,7 +42,7 @@ pub fn MoviePage() -> impl IntoView {
         |id| async move {
             match id {
                 Some(id) => get_movie(id).await,
-                None => Err(AppError::NotFound),
+                None => Err(AppError::not_found()),
             }
         },
     );
@@ -68,7 +68,9 @@ fn mark_not_found(errors: &ArcRwSignal<Errors>) {
     #[cfg(feature = "ssr")]
     {
         let missing = errors.with_untracked(|errors| {
-            errors.iter().any(|(_, error)| error.downcast_ref::<AppError>() == Some(&AppError::NotFound))
+            errors.iter().any(|(_, error)| {
+                error.downcast_ref::<AppError>().is_some_and(|error| error.is(api_types::ErrorCode::NotFound))
+            })
         });
         if missing && let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::NOT_FOUND);

@@ -34,7 +34,7 @@ pub struct ServerContext {
 pub fn services() -> Result<ServerContext, AppError> {
     use_context::<ServerContext>().ok_or_else(|| {
         tracing::error!("ServerContext missing: the server must provide it to every Leptos route");
-        AppError::Internal
+        AppError::internal()
     })
 }
 
@@ -42,7 +42,7 @@ pub fn services() -> Result<ServerContext, AppError> {
 pub fn request_parts() -> Result<http::request::Parts, AppError> {
     use_context::<http::request::Parts>().ok_or_else(|| {
         tracing::error!("request parts missing: server functions must run inside leptos_axum");
-        AppError::Internal
+        AppError::internal()
     })
 }
 
@@ -50,13 +50,13 @@ pub fn request_parts() -> Result<http::request::Parts, AppError> {
 pub fn visitor() -> Result<Visitor, AppError> {
     request_parts()?.extensions.get::<Visitor>().copied().ok_or_else(|| {
         tracing::error!("Visitor missing: the session middleware must run before the Leptos routes");
-        AppError::Internal
+        AppError::internal()
     })
 }
 
 /// The signed-in account, or `Unauthorized`.
 pub fn require_account() -> Result<Uuid, AppError> {
-    visitor()?.account.ok_or(AppError::Unauthorized)
+    visitor()?.account.ok_or_else(AppError::unauthorized)
 }
 
 /// Adds `Set-Cookie` headers to the response of the current server function or page.

@@ -1,35 +1,37 @@
 //! The one error shape of the REST API: `{"error": {"code", "message", "details"?}}`.
-//! 5xx causes are logged here with their detail and never sent to the client.
+//!
+//! Service errors arrive classified ([`services::failure::Failure`]: code, message, wait, log
+//! level), are logged by that classification once, and are only shaped here; the variants
+//! besides `Failure` are refusals of the HTTP layer itself (a body that is not JSON, a missing
+//! bearer token, an unknown address). Causes are never sent to the client.
 
+use std::time::Duration;
+
+use api_types::ErrorCode;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use services::accounts::AuthError;
 use services::catalog::CatalogError;
+use services::failure::{Failure, Subject, sentence};
+use services::for_you::ForYouError;
 use services::library::LibraryError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("invalid parameter `{parameter}`: {message}")]
-    InvalidParameter { parameter: String, message: String },
-    /// The body parsed, but a field's value is refused.
-    #[error("invalid field `{field}`: {message}")]
-    InvalidField { field: &'static str, message: String },
+    /// A classified service failure, or a refusal of this layer expressed as one.
+    #[error("{}", .0.message)]
+    Failure(Failure),
     #[error("malformed body: {message}")]
     MalformedBody { message: String, status: u16 },
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("payload too large")]
     PayloadTooLarge,
+    /// No usable credentials on a request that needs them.
     #[error("unauthorized: {message}")]
     Unauthorized { message: &'static str },
-    #[error("conflict: {message}")]
-    Conflict { message: &'static str },
-    #[error("too many requests")]
-    TooManyRequests { retry_after_secs: u64 },
-    #[error("server busy")]
-    Busy { retry_after_secs: u64 },
     #[error("not found")]
     NotFound,
     #[error("method not allowed")]
@@ -37,186 +39,112 @@ pub enum ApiError {
     /// The request took longer than `REQUEST_TIMEOUT_SECS`.
     #[error("request timeout")]
     Timeout,
-    #[error("upstream unavailable")]
-    Unavailable,
-    #[error("database unavailable")]
-    DatabaseUnavailable,
-    #[error("upstream misconfigured")]
-    BadGateway,
     #[error("internal error")]
     Internal,
 }
 
-impl From<LibraryError> for ApiError {
-    fn from(error: LibraryError) -> Self {
-        match error {
-            LibraryError::InvalidInput { parameter, message } => Self::invalid(parameter, message),
-            LibraryError::UnknownMovie | LibraryError::NotFound => Self::NotFound,
-            LibraryError::Catalog(cause) => cause.into(),
-            LibraryError::Store(cause) => AuthError::from(cause).into(),
-            LibraryError::DatabaseUnavailable => Self::DatabaseUnavailable,
-            LibraryError::Internal(cause) => {
-                tracing::error!(error = %cause, "the library failed");
-                Self::Internal
-            }
-        }
-    }
-}
-
-impl From<AuthError> for ApiError {
-    fn from(error: AuthError) -> Self {
-        match error {
-            AuthError::InvalidEmail => Self::InvalidField { field: "email", message: error.to_string() },
-            AuthError::WeakPassword(_) => Self::InvalidField { field: "password", message: error.to_string() },
-            AuthError::EmailTaken => Self::Conflict { message: "that email address already has an account" },
-            AuthError::InvalidCredentials => Self::Unauthorized { message: "invalid email or password" },
-            AuthError::InvalidRefreshToken => {
-                Self::Unauthorized { message: "the refresh token is invalid, expired or already used" }
-            }
-            AuthError::InvalidAccessToken(_) => {
-                Self::Unauthorized { message: "the access token is invalid or expired" }
-            }
-            AuthError::Throttled { retry_after } => {
-                Self::TooManyRequests { retry_after_secs: services::limits::retry_after_secs(retry_after) }
-            }
-            AuthError::Busy { retry_after } => {
-                Self::Busy { retry_after_secs: services::limits::retry_after_secs(retry_after) }
-            }
-            AuthError::Unavailable(cause) => {
-                tracing::warn!(error = %cause, "account store unavailable");
-                Self::DatabaseUnavailable
-            }
-            AuthError::Internal(cause) => {
-                tracing::error!(error = %cause, "accounts failed");
-                Self::Internal
-            }
-        }
-    }
-}
-
 impl ApiError {
     pub fn invalid(parameter: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::InvalidParameter { parameter: parameter.into(), message: message.into() }
+        Self::Failure(Failure::invalid_parameter(&parameter.into(), &message.into()))
+    }
+
+    pub fn invalid_field(field: &'static str, problem: impl Into<String>) -> Self {
+        Self::Failure(Failure::invalid_field(field, problem.into()))
+    }
+
+    /// Over a rate limit, for `retry_after_secs`.
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        Self::Failure(Failure::throttled(Duration::from_secs(retry_after_secs)))
+    }
+
+    /// Shedding load, for `retry_after_secs`.
+    pub fn busy(retry_after_secs: u64) -> Self {
+        Self::Failure(Failure::busy(Duration::from_secs(retry_after_secs)))
     }
 }
 
-impl From<CatalogError> for ApiError {
-    fn from(error: CatalogError) -> Self {
-        match error {
-            CatalogError::InvalidInput { parameter, message } => Self::invalid(parameter, message),
-            CatalogError::NotFound => Self::NotFound,
-            CatalogError::Unavailable(cause) => {
-                tracing::warn!(error = %cause, "catalog unavailable");
-                Self::Unavailable
-            }
-            CatalogError::Misconfigured(cause) => {
-                tracing::error!(error = %cause, "catalog request rejected upstream");
-                Self::BadGateway
-            }
-        }
+impl From<Failure> for ApiError {
+    fn from(failure: Failure) -> Self {
+        failure.log();
+        Self::Failure(failure)
     }
 }
+
+/// Each service error converts through its one classification.
+macro_rules! classified {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                Failure::from(error).into()
+            }
+        }
+    )*};
+}
+
+classified!(CatalogError, AuthError, LibraryError, ForYouError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, code, message, details): (StatusCode, &str, String, Option<Value>) = match &self {
-            Self::InvalidParameter { parameter, message } => (
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
-                format!("Invalid value for `{parameter}`: {message}."),
-                Some(json!({ "parameter": parameter })),
-            ),
-            Self::InvalidField { field, message } => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
-                format!("Check `{field}`: {message}."),
-                Some(json!({ "fields": { *field: message } })),
-            ),
-            Self::MalformedBody { message, status } => (
-                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST),
-                "malformed_body",
-                format!("The request body could not be read: {message}"),
-                None,
-            ),
+        let (code, message, details, retry_after) = match self {
+            Self::Failure(failure) => {
+                let details = failure.subject.map(|subject| match subject {
+                    Subject::Parameter(parameter) => json!({ "parameter": parameter }),
+                    Subject::Field { name, problem } => json!({ "fields": { name: problem } }),
+                });
+                (failure.code, failure.message, details, failure.retry_after_secs)
+            }
+            Self::MalformedBody { message, status } => {
+                let message = format!("The request body could not be read: {message}");
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+                return shaped(status, ErrorCode::MalformedBody, message, None, None);
+            }
             Self::UnsupportedMediaType => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "Send the body as JSON with `Content-Type: application/json`.".into(),
                 None,
+                None,
             ),
-            Self::PayloadTooLarge => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large.".into(), None)
+            Self::PayloadTooLarge => (ErrorCode::PayloadTooLarge, "The request body is too large.".into(), None, None),
+            Self::Unauthorized { message } => (ErrorCode::Unauthorized, format!("{}.", sentence(message)), None, None),
+            Self::NotFound => (ErrorCode::NotFound, "Nothing exists at this address.".into(), None, None),
+            Self::Timeout => {
+                (ErrorCode::Timeout, "The request took too long and was stopped. Try again.".into(), None, None)
             }
-            Self::Unauthorized { message } => (StatusCode::UNAUTHORIZED, "unauthorized", format!("{message}."), None),
-            Self::Conflict { message } => (StatusCode::CONFLICT, "conflict", format!("{message}."), None),
-            Self::TooManyRequests { retry_after_secs } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_requests",
-                format!("Too many attempts. Try again in {retry_after_secs} seconds."),
-                None,
-            ),
-            Self::Busy { retry_after_secs } => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "server_busy",
-                format!("The server is busy right now. Try again in {retry_after_secs} seconds."),
-                None,
-            ),
-            Self::DatabaseUnavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                "Accounts are unavailable right now. Try again shortly.".into(),
-                None,
-            ),
-            Self::Internal => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side.".into(), None)
-            }
-            Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "Nothing exists at this address.".into(), None),
-            Self::Timeout => (
-                StatusCode::REQUEST_TIMEOUT,
-                "timeout",
-                "The request took too long and was stopped. Try again.".into(),
-                None,
-            ),
             Self::MethodNotAllowed => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "This address does not accept that method; `Allow` lists the ones it does.".into(),
                 None,
-            ),
-            Self::Unavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "upstream_unavailable",
-                "The movie database is not answering right now. Try again shortly.".into(),
                 None,
             ),
-            Self::BadGateway => (
-                StatusCode::BAD_GATEWAY,
-                "upstream_error",
-                "The movie database refused our request. The operators have been told.".into(),
-                None,
-            ),
+            Self::Internal => (ErrorCode::InternalError, "Something went wrong on our side.".into(), None, None),
         };
-        let mut error = json!({ "code": code, "message": message });
-        if let Some(details) = details {
-            error["details"] = details;
-        }
-        let mut response = (status, Json(json!({ "error": error }))).into_response();
-        let headers = response.headers_mut();
-        match self {
-            Self::TooManyRequests { retry_after_secs } | Self::Busy { retry_after_secs } => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            }
-            Self::Unavailable | Self::DatabaseUnavailable => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            }
-            Self::Unauthorized { .. } => {
-                headers.insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static(r#"Bearer realm="nexus", error="invalid_token""#),
-                );
-            }
-            _ => {}
-        }
-        response
+        let status = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        shaped(status, code, message, details, retry_after)
     }
+}
+
+/// The error body, with `Retry-After` when there is a wait and the bearer challenge on 401.
+fn shaped(
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    details: Option<Value>,
+    retry_after: Option<u64>,
+) -> Response {
+    let mut error = json!({ "code": code.as_str(), "message": message });
+    if let Some(details) = details {
+        error["details"] = details;
+    }
+    let mut response = (status, Json(json!({ "error": error }))).into_response();
+    let headers = response.headers_mut();
+    if let Some(seconds) = retry_after {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    if code == ErrorCode::Unauthorized {
+        headers.insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(r#"Bearer realm="nexus", error="invalid_token""#),
+        );
+    }
+    response
 }

@@ -5,6 +5,7 @@
 //! under `/rpc`, a short page elsewhere. API errors and pages carry the request id, so that a
 //! report can be matched with the logs.
 
+use api_types::ErrorCode;
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -76,8 +77,8 @@ fn api_error(status: StatusCode, retry_after_secs: Option<u64>) -> ApiError {
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        StatusCode::TOO_MANY_REQUESTS => ApiError::TooManyRequests { retry_after_secs },
-        StatusCode::SERVICE_UNAVAILABLE => ApiError::Busy { retry_after_secs },
+        StatusCode::TOO_MANY_REQUESTS => ApiError::too_many_requests(retry_after_secs),
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::busy(retry_after_secs),
         status if status.is_client_error() => {
             ApiError::MalformedBody { message: "the request was refused".into(), status: status.as_u16() }
         }
@@ -88,11 +89,13 @@ fn api_error(status: StatusCode, retry_after_secs: Option<u64>) -> ApiError {
 fn server_function_error(status: StatusCode, retry_after_secs: Option<u64>) -> Response {
     let seconds = retry_after_secs.unwrap_or(1);
     let error = match status {
-        StatusCode::TOO_MANY_REQUESTS => app::AppError::Throttled { seconds },
-        StatusCode::SERVICE_UNAVAILABLE => app::AppError::Busy { seconds },
-        StatusCode::PAYLOAD_TOO_LARGE => app::AppError::InvalidInput("That is too much to send at once.".into()),
-        StatusCode::NOT_FOUND => app::AppError::NotFound,
-        _ => app::AppError::Internal,
+        StatusCode::TOO_MANY_REQUESTS => app::AppError::waiting(ErrorCode::TooManyRequests, seconds),
+        StatusCode::SERVICE_UNAVAILABLE => app::AppError::waiting(ErrorCode::ServerBusy, seconds),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            app::AppError::new(ErrorCode::PayloadTooLarge, "That is too much to send at once.")
+        }
+        StatusCode::NOT_FOUND => app::AppError::not_found(),
+        _ => app::AppError::internal(),
     };
     let mut response = Body::from(serde_json::to_vec(&error).unwrap_or_default()).into_response();
     let headers = response.headers_mut();

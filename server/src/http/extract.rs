@@ -59,10 +59,7 @@ where
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthorized { message: "sign in: send `Authorization: Bearer <access token>`" })?;
-        let account = state
-            .accounts
-            .authenticate(token.trim())
-            .map_err(|_| ApiError::Unauthorized { message: "the access token is invalid or expired" })?;
+        let account = state.accounts.authenticate(token.trim())?;
         Ok(Self(account))
     }
 }

@@ -286,10 +286,8 @@ pub(super) async fn rate(
 
 /// `{"rating": 1..10 | null}`, strictly: 7.5, "9", 0 and 11 are refused with the field named.
 fn rating_of(body: &serde_json::Value) -> Result<Option<u8>, ApiError> {
-    let refused = || ApiError::InvalidField {
-        field: "rating",
-        message: "must be a whole number from 1 to 10, or null for seen without a rating".into(),
-    };
+    let refused =
+        || ApiError::invalid_field("rating", "must be a whole number from 1 to 10, or null for seen without a rating");
     let Some(object) = body.as_object() else {
         return Err(ApiError::MalformedBody { message: "expected a JSON object".into(), status: 422 });
     };

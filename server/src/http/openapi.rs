@@ -58,7 +58,7 @@ use crate::state::AppState;
         library::unrate,
         library::my_movie,
     ),
-    components(schemas(ErrorBody, ErrorObject, api_types::TrendingWindow, api_types::DiscoverSort, api_types::RatingsSort)),
+    components(schemas(ErrorBody, ErrorObject, api_types::ErrorCode, api_types::TrendingWindow, api_types::DiscoverSort, api_types::RatingsSort)),
     modifiers(&BearerScheme, &RateLimited),
     tags(
         (name = "movies", description = "The catalog, from TMDb through the cache"),
@@ -84,11 +84,8 @@ pub struct ErrorBody {
 
 #[derive(ToSchema)]
 pub struct ErrorObject {
-    /// Stable and machine-readable: `invalid_parameter`, `validation_failed`, `malformed_body`,
-    /// `unsupported_media_type`, `payload_too_large`, `unauthorized`, `conflict`, `not_found`,
-    /// `method_not_allowed`, `timeout`, `too_many_requests`, `server_busy`, `upstream_unavailable`,
-    /// `upstream_error`, `database_unavailable`, `internal_error`.
-    pub code: String,
+    /// Stable and machine-readable; the HTTP status follows from it.
+    pub code: api_types::ErrorCode,
     /// For people; may change.
     pub message: String,
     /// `{"parameter": name}` for a bad query or path parameter; `{"fields": {name: message}}`

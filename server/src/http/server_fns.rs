@@ -36,7 +36,7 @@ pub async fn error_statuses(request: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = error.status();
-        if let AppError::Throttled { seconds } | AppError::Busy { seconds } = error {
+        if let Some(seconds) = error.retry_after_secs {
             parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
     }

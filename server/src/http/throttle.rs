@@ -34,7 +34,7 @@ async fn over_limit(limiter: Option<&Limiter>, client: Option<String>) -> Option
 pub async fn api(State(limits): State<ClientRateLimits>, request: Request, next: Next) -> Response {
     if let Some(retry_after_secs) = over_limit(limits.api.as_ref(), client_of(&request)).await {
         metrics::counter!("api_rate_limited_total").increment(1);
-        return ApiError::TooManyRequests { retry_after_secs }.into_response();
+        return ApiError::too_many_requests(retry_after_secs).into_response();
     }
     next.run(request).await
 }

@@ -37,10 +37,10 @@ pub enum AuthError {
     InvalidRefreshToken,
     #[error("{0}")]
     InvalidAccessToken(TokenError),
-    #[error("too many attempts; try again in {} seconds", .retry_after.as_secs().max(1))]
+    #[error("too many attempts; try again in {} seconds", crate::limits::retry_after_secs(*.retry_after))]
     Throttled { retry_after: Duration },
     /// Every password-hashing slot is taken: the server is saturated, not the caller at fault.
-    #[error("too many sign-ins at once; try again in {} seconds", .retry_after.as_secs().max(1))]
+    #[error("too many sign-ins at once; try again in {} seconds", crate::limits::retry_after_secs(*.retry_after))]
     Busy { retry_after: Duration },
     #[error("the account store is unavailable")]
     Unavailable(#[source] StoreError),
