@@ -1,28 +1,23 @@
 //! `/api/auth/...`: register, sign in, refresh (rotating), sign out, who am I.
 
 use api_types::{Credentials, RefreshRequest, Registered, TokenPair, User};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::Utc;
 use services::accounts::{AuthError, Session};
+use utoipa_axum::routes;
 
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount, ClientAddr};
 use super::openapi::{ErrorBody, JsonBodyFailures};
-use super::slash_optional;
+use super::{ApiRouter, documented};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    let routes: [(&str, axum::routing::MethodRouter<AppState>); 5] = [
-        ("/api/auth/register", post(register)),
-        ("/api/auth/token", post(sign_in)),
-        ("/api/auth/token/refresh", post(refresh)),
-        ("/api/auth/logout", post(sign_out)),
-        ("/api/auth/me", get(me)),
-    ];
-    routes.into_iter().fold(Router::new(), |router, (path, handler)| slash_optional(router, path, handler))
+pub(super) fn router() -> ApiRouter {
+    [routes!(register), routes!(sign_in), routes!(refresh), routes!(sign_out), routes!(me)]
+        .into_iter()
+        .fold(ApiRouter::new(), documented)
 }
 
 fn token_pair(session: Session) -> TokenPair {

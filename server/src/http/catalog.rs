@@ -4,34 +4,35 @@
 use std::collections::HashMap;
 
 use api_types::{DiscoverFilter, DiscoverSort, Genre, MovieDetails, MovieSummary, Page, TrendingWindow};
+use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
 use services::catalog::{DEFAULT_LANGUAGE, Locale, MovieList, Relation, locale};
+use utoipa_axum::routes;
 
 use super::error::ApiError;
 use super::extract::HideMineQuery;
 use super::openapi::{CatalogFailures, ErrorBody, HideQuery, LanguageQuery, LocaleQuery, PageQuery};
 use super::pagination::with_links;
 use super::query::{bounded, param};
-use super::slash_optional;
+use super::{ApiRouter, documented};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    let routes: [(&str, axum::routing::MethodRouter<AppState>); 11] = [
-        ("/api/movies/trending", get(trending)),
-        ("/api/movies/popular", get(popular)),
-        ("/api/movies/top-rated", get(top_rated)),
-        ("/api/movies/upcoming", get(upcoming)),
-        ("/api/movies/now-playing", get(now_playing)),
-        ("/api/movies/search", get(search)),
-        ("/api/movies/discover", get(discover)),
-        ("/api/movies/{id}", get(details)),
-        ("/api/movies/{id}/recommendations", get(recommendations)),
-        ("/api/movies/{id}/similar", get(similar)),
-        ("/api/genres", get(genres)),
-    ];
-    routes.into_iter().fold(Router::new(), |router, (path, handler)| slash_optional(router, path, handler))
+pub(super) fn router() -> ApiRouter {
+    [
+        routes!(trending),
+        routes!(popular),
+        routes!(top_rated),
+        routes!(upcoming),
+        routes!(now_playing),
+        routes!(search),
+        routes!(discover),
+        routes!(details),
+        routes!(recommendations),
+        routes!(similar),
+        routes!(genres),
+    ]
+    .into_iter()
+    .fold(ApiRouter::new(), documented)
 }
 
 type Params = Query<HashMap<String, String>>;

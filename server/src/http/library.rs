@@ -6,35 +6,35 @@
 use std::collections::HashMap;
 
 use api_types::{AddFavorite, FavoriteMovie, MyMovieState, Page, RateMovie, RatedMovie, RatingsSort};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use services::accounts::store::{SeenOrder, Shelf};
 use services::library::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use utoipa_axum::routes;
 
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount};
 use super::openapi::{ErrorBody, JsonBodyFailures};
 use super::pagination::with_links;
 use super::query::{MAX_PAGE, number, path_id};
-use super::slash_optional;
+use super::{ApiRouter, documented};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    let router = slash_optional(Router::new(), "/api/favorites", get(favorites::list).post(favorites::add));
-    let router = slash_optional(router, "/api/favorites/{tmdb_id}", get(favorites::show).delete(favorites::remove));
-    let router = slash_optional(router, "/api/watchlist", get(watchlist::list).post(watchlist::add));
-    let router = slash_optional(router, "/api/watchlist/{tmdb_id}", get(watchlist::show).delete(watchlist::remove));
-    let router = slash_optional(router, "/api/not-interested", get(not_interested::list).post(not_interested::add));
-    let router = slash_optional(
-        router,
-        "/api/not-interested/{tmdb_id}",
-        get(not_interested::show).delete(not_interested::remove),
-    );
-    let router = slash_optional(router, "/api/ratings", get(ratings));
-    let router = slash_optional(router, "/api/ratings/{tmdb_id}", get(rating).put(rate).delete(unrate));
-    slash_optional(router, "/api/me/movies/{tmdb_id}", get(my_movie))
+pub(super) fn router() -> ApiRouter {
+    [
+        routes!(favorites::list, favorites::add),
+        routes!(favorites::show, favorites::remove),
+        routes!(watchlist::list, watchlist::add),
+        routes!(watchlist::show, watchlist::remove),
+        routes!(not_interested::list, not_interested::add),
+        routes!(not_interested::show, not_interested::remove),
+        routes!(ratings),
+        routes!(rating, rate, unrate),
+        routes!(my_movie),
+    ]
+    .into_iter()
+    .fold(ApiRouter::new(), documented)
 }
 
 /// Everything the user has done with one movie, in one call: whether it is a favorite, on the

@@ -29,7 +29,7 @@ use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode};
-use axum::routing::{MethodRouter, any};
+use axum::routing::any;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
@@ -39,6 +39,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 pub use error::ApiError;
 
@@ -48,9 +50,21 @@ use security_headers::CspNonce;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Registers `path` with and without a trailing slash.
-fn slash_optional(router: Router<AppState>, path: &str, handler: MethodRouter<AppState>) -> Router<AppState> {
-    router.route(path, handler.clone()).route(&format!("{path}/"), handler)
+/// The REST API's routes with their OpenAPI operations, registered together: the document
+/// lists exactly the routes served, and nobody keeps a list of paths by hand.
+type ApiRouter = OpenApiRouter<AppState>;
+
+/// Registers a documented route at its documented path (which ends with `/`) and at the same
+/// path without the trailing slash, which every route also answers.
+fn documented(router: ApiRouter, routes: UtoipaMethodRouter<AppState>) -> ApiRouter {
+    let handlers = routes.2.clone();
+    let bare: Vec<String> = routes
+        .1
+        .paths
+        .keys()
+        .filter_map(|path| path.strip_suffix('/').filter(|bare| !bare.is_empty()).map(str::to_owned))
+        .collect();
+    bare.iter().fold(router, |router, path| router.route(path, handlers.clone())).routes(routes)
 }
 
 /// The app's routes, worked out once per process.
@@ -101,12 +115,14 @@ pub fn router(state: AppState) -> Router {
         .layer(compression())
         .layer(axum::middleware::from_fn_with_state(microcache::MicroCache::new(), microcache::serve_cached));
 
-    let api = Router::new()
+    let (documented_routes, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(catalog)
         .merge(auth::router())
         .merge(recommendations::router())
         .merge(library::router())
-        .merge(openapi::router())
+        .split_for_parts();
+    let api = documented_routes
+        .merge(openapi::router(&document))
         // Unknown API paths answer in the API's error shape, not with the UI's 404 page.
         .route("/api", any(|| async { ApiError::NotFound }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))

@@ -9,7 +9,6 @@ use axum::routing::get;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 
-use super::{auth, catalog, library, recommendations};
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -22,44 +21,8 @@ use crate::state::AppState;
                        answer without the trailing slash.",
         license(name = "MIT"),
     ),
-    paths(
-        catalog::trending,
-        catalog::popular,
-        catalog::top_rated,
-        catalog::upcoming,
-        catalog::now_playing,
-        catalog::search,
-        catalog::discover,
-        catalog::details,
-        catalog::recommendations,
-        catalog::similar,
-        catalog::genres,
-        auth::register,
-        auth::sign_in,
-        auth::refresh,
-        auth::sign_out,
-        auth::me,
-        library::favorites::list,
-        library::favorites::add,
-        library::favorites::show,
-        library::favorites::remove,
-        recommendations::for_you,
-        library::watchlist::list,
-        library::watchlist::add,
-        library::watchlist::show,
-        library::watchlist::remove,
-        library::not_interested::list,
-        library::not_interested::add,
-        library::not_interested::show,
-        library::not_interested::remove,
-        library::ratings,
-        library::rate,
-        library::rating,
-        library::unrate,
-        library::my_movie,
-    ),
     components(schemas(ErrorBody, ErrorObject, api_types::ErrorCode, api_types::TrendingWindow, api_types::DiscoverSort, api_types::RatingsSort)),
-    modifiers(&BearerScheme, &RateLimited),
+    modifiers(&BearerScheme),
     tags(
         (name = "movies", description = "The catalog, from TMDb through the cache"),
         (name = "auth", description = "Accounts and tokens"),
@@ -217,10 +180,14 @@ impl Modify for RateLimited {
     }
 }
 
-/// The document, built once.
-fn document() -> &'static str {
-    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DOCUMENT.get_or_init(|| ApiDoc::openapi().to_json().unwrap_or_else(|_| "{}".to_owned()))
+/// The served document: [`ApiDoc`] with the operations the routers registered, each also
+/// answering 429 (added here, once every operation is known).
+fn document(mut openapi: utoipa::openapi::OpenApi) -> String {
+    RateLimited.modify(&mut openapi);
+    openapi.to_json().unwrap_or_else(|error| {
+        tracing::error!(%error, "the OpenAPI document could not be serialised");
+        "{}".to_owned()
+    })
 }
 
 const SWAGGER_UI_BUNDLE: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui-bundle.js");
@@ -239,9 +206,15 @@ fn asset(body: &'static [u8], content_type: &'static str) -> Response {
         .into_response()
 }
 
-pub fn router() -> Router<AppState> {
+/// The document at `/api/openapi.json` and Swagger UI at `/api/docs/`, for the API described
+/// by `openapi`.
+pub fn router(openapi: &utoipa::openapi::OpenApi) -> Router<AppState> {
+    let document = axum::body::Bytes::from(document(openapi.clone()));
     Router::new()
-        .route("/api/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], document()) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], document) }),
+        )
         .route("/api/docs", get(|| async { axum::response::Redirect::permanent("/api/docs/") }))
         .route("/api/docs/", get(|| async { asset(SWAGGER_UI_INDEX, "text/html; charset=utf-8") }))
         .route(

@@ -4,20 +4,20 @@
 use std::collections::HashMap;
 
 use api_types::ForYouPage;
+use axum::Json;
 use axum::extract::{Query, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use utoipa_axum::routes;
 
 use super::error::ApiError;
 use super::extract::BearerAccount;
 use super::openapi::ErrorBody;
 use super::pagination::with_links;
 use super::query::{MAX_PAGE, number};
-use super::slash_optional;
+use super::{ApiRouter, documented};
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    slash_optional(Router::new(), "/api/recommendations", get(for_you))
+pub(super) fn router() -> ApiRouter {
+    documented(ApiRouter::new(), routes!(for_you))
 }
 
 /// "For you": movies recommended from the user's most recent favorites, best first, each with
