@@ -29,6 +29,13 @@ if ! rustup target list --installed --toolchain "$RUST_TOOLCHAIN" 2>/dev/null | 
   step "Rust $RUST_TOOLCHAIN with the wasm32-unknown-unknown target"
   rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal --target wasm32-unknown-unknown
 fi
+# rustfmt and clippy: the test command checks formatting and lints.
+for component in rustfmt clippy; do
+  if ! rustup component list --installed --toolchain "$RUST_TOOLCHAIN" 2>/dev/null | grep -q "^$component"; then
+    step "Rust component $component"
+    rustup component add --toolchain "$RUST_TOOLCHAIN" "$component"
+  fi
+done
 
 # cargo-leptos, built without its download feature: it must use the tools found on PATH.
 if [[ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up the tools and runs every test:
-#   0. the supply-chain check (cargo deny: licenses, bans, sources);
+#   0. the supply-chain check (cargo deny: licenses, bans, sources), rustfmt and clippy;
 #   1. the Rust tests, against the real PostgreSQL and Redis on this machine (started if down),
 #      including 60 s of mixed load (LOAD_SECONDS) and the fault suite (scripts/reliability.py);
 #   2. the Playwright suite in Chromium, against the built server on a spare port;
@@ -19,6 +19,10 @@ scripts/check-wasm-deps.sh
 
 echo "==> supply chain (cargo deny: licenses, banned crates, sources; offline)"
 cargo deny --offline check licenses bans sources
+
+echo "==> formatting and lints (rustfmt, clippy with warnings as errors)"
+cargo fmt --all --check
+cargo clippy --workspace --exclude frontend --all-targets --features app/ssr,api-types/openapi -- -D warnings
 
 echo "==> the recommender evaluation's scoring (unit tests; the evaluation itself is scripts/eval-recs.sh)"
 (cd scripts && python3 -m unittest recs_eval.test_recs_eval)

@@ -120,42 +120,6 @@ fn resolves_to_this_origin(path: &str) -> bool {
     plain && here.join(path).is_ok_and(|resolved| resolved.origin() == here.origin())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::local_path;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(local_path(Some("/favorites?page=2")), "/favorites?page=2");
-        assert_eq!(local_path(Some("/search?q=L%C3%A9on")), "/search?q=L%C3%A9on");
-        // A path that only looks odd but stays here is kept: `%0d%0a` is not a line break.
-        assert_eq!(local_path(Some("/movie/21?x=%0d%0a")), "/movie/21?x=%0d%0a");
-        let outside = [
-            "https://evil.example",
-            "//evil.example",
-            "/\\evil.example",
-            "\\\\evil.example",
-            // Browsers strip tabs and newlines, which makes these `//evil.example`.
-            "/\t/evil.example",
-            "/\n/evil.example",
-            "/\r\n/evil.example",
-            // `next=%0d%0a` decoded: a header injection if it were kept.
-            "/\r\nSet-Cookie: a=b",
-            // Other control characters would make the Location header invalid (a panic).
-            "/\u{1}",
-            "/\u{7f}",
-            "/ /evil.example",
-            "/\u{3000}evil",
-            "favorites",
-            "",
-        ];
-        for outside in outside {
-            assert_eq!(local_path(Some(outside)), "/", "{outside:?}");
-        }
-        assert_eq!(local_path(None), "/");
-    }
-}
-
 /// The browsing lists' hide preference this browser sent (nothing hidden without one).
 pub fn hide_preference() -> Result<api_types::HideMine, AppError> {
     Ok(services()?.cookies.hide_preference(&request_parts()?.headers))
@@ -225,5 +189,41 @@ pub async fn set_shelf(
     match library.remove(shelf, account, tmdb_id).await {
         Ok(()) | Err(services::library::LibraryError::NotFound) => Ok(()),
         Err(other) => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path(Some("/favorites?page=2")), "/favorites?page=2");
+        assert_eq!(local_path(Some("/search?q=L%C3%A9on")), "/search?q=L%C3%A9on");
+        // A path that only looks odd but stays here is kept: `%0d%0a` is not a line break.
+        assert_eq!(local_path(Some("/movie/21?x=%0d%0a")), "/movie/21?x=%0d%0a");
+        let outside = [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            // Browsers strip tabs and newlines, which makes these `//evil.example`.
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            // `next=%0d%0a` decoded: a header injection if it were kept.
+            "/\r\nSet-Cookie: a=b",
+            // Other control characters would make the Location header invalid (a panic).
+            "/\u{1}",
+            "/\u{7f}",
+            "/ /evil.example",
+            "/\u{3000}evil",
+            "favorites",
+            "",
+        ];
+        for outside in outside {
+            assert_eq!(local_path(Some(outside)), "/", "{outside:?}");
+        }
+        assert_eq!(local_path(None), "/");
     }
 }
