@@ -1,18 +1,17 @@
 //! Extractors that answer in the API's error shape: JSON bodies, the bearer account, what a
 //! list should hide of the bearer's movies, and the client's address.
 
+use api_types::HideMine;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use std::collections::HashMap;
-
-use api_types::HideMine;
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Query, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::error::ApiError;
+use super::query::HideQuery;
 use super::session::ClientIp;
 use crate::state::AppState;
 
@@ -77,10 +76,8 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Query(params) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
-            .map_err(|rejection| ApiError::MalformedBody { message: rejection.body_text(), status: 400 })?;
-        let Some(raw) = params.get("hide") else { return Ok(Self(None)) };
-        let hide: HideMine = raw.parse().map_err(|message: String| ApiError::invalid("hide", message))?;
+        let HideQuery { hide } = super::query::parse(parts.uri.query().unwrap_or_default())?;
+        let Some(hide) = hide else { return Ok(Self(None)) };
         let BearerAccount(account) = BearerAccount::from_request_parts(parts, state).await?;
         Ok(Self(Some((account, hide))))
     }

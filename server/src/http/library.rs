@@ -3,21 +3,19 @@
 //! an optional rating). Every query is scoped to the bearer's account: another user's entries
 //! simply do not exist (404).
 
-use std::collections::HashMap;
-
 use api_types::{AddFavorite, FavoriteMovie, MyMovieState, Page, RateMovie, RatedMovie, RatingsSort};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use services::accounts::store::{SeenOrder, Shelf};
-use services::library::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use services::library::DEFAULT_PAGE_SIZE;
 use utoipa_axum::routes;
 
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount};
 use super::openapi::{ErrorBody, JsonBodyFailures};
 use super::pagination::with_links;
-use super::query::{MAX_PAGE, number, path_id};
+use super::query::{ApiQuery, RatingsQuery, UserPageQuery, path_id};
 use super::{ApiRouter, documented};
 use crate::state::AppState;
 
@@ -67,13 +65,13 @@ async fn list_shelf(
     state: &AppState,
     shelf: Shelf,
     account: uuid::Uuid,
-    params: &HashMap<String, String>,
+    page: UserPageQuery,
+    query: Option<&str>,
     path: &str,
 ) -> Result<Json<Page<FavoriteMovie>>, ApiError> {
-    let page = number(params, "page", 1, MAX_PAGE)?;
-    let page_size = number(params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
-    let list = state.library.list(shelf, account, page, page_size).await?;
-    Ok(Json(with_links(list, &state.public_url, path, params)))
+    let page_size = page.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    let list = state.library.list(shelf, account, page.page.unwrap_or(1), page_size).await?;
+    Ok(Json(with_links(list, &state.public_url, path, query)))
 }
 
 async fn add_to_shelf(
@@ -97,10 +95,7 @@ macro_rules! shelf_handlers {
             #[utoipa::path(
                 get, path = $list_path, tag = $tag,
                 security(("bearer" = [])),
-                params(
-                    ("page" = Option<u32>, Query, description = "From 1", minimum = 1, maximum = 10000),
-                    ("page_size" = Option<u32>, Query, description = "1 to 100 (default 20)", minimum = 1, maximum = 100),
-                ),
+                params(UserPageQuery),
                 responses(
                     (status = 200, description = "One page, newest first", body = Page<FavoriteMovie>),
                     (status = 400, description = "A parameter is invalid", body = ErrorBody),
@@ -111,9 +106,10 @@ macro_rules! shelf_handlers {
             pub(in crate::http) async fn list(
                 State(state): State<AppState>,
                 BearerAccount(account): BearerAccount,
-                Query(params): Query<HashMap<String, String>>,
+                ApiQuery(page): ApiQuery<UserPageQuery>,
+                RawQuery(query): RawQuery,
             ) -> Result<Json<Page<FavoriteMovie>>, ApiError> {
-                list_shelf(&state, $shelf, account, &params, $list_path).await
+                list_shelf(&state, $shelf, account, page, query.as_deref(), $list_path).await
             }
 
             #[doc = $add_doc]
@@ -225,11 +221,7 @@ shelf_handlers!(
 #[utoipa::path(
     get, path = "/api/ratings/", tag = "library",
     security(("bearer" = [])),
-    params(
-        ("page" = Option<u32>, Query, description = "From 1", minimum = 1, maximum = 10000),
-        ("page_size" = Option<u32>, Query, description = "1 to 100 (default 20)", minimum = 1, maximum = 100),
-        ("sort" = Option<RatingsSort>, Query, description = "`newest` (default) or `rating`"),
-    ),
+    params(UserPageQuery, RatingsQuery),
     responses(
         (status = 200, description = "One page of seen movies", body = Page<RatedMovie>),
         (status = 400, description = "A parameter is invalid", body = ErrorBody),
@@ -240,20 +232,17 @@ shelf_handlers!(
 pub(super) async fn ratings(
     State(state): State<AppState>,
     BearerAccount(account): BearerAccount,
-    Query(params): Query<HashMap<String, String>>,
+    ApiQuery(page): ApiQuery<UserPageQuery>,
+    ApiQuery(RatingsQuery { sort }): ApiQuery<RatingsQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Page<RatedMovie>>, ApiError> {
-    let page = number(&params, "page", 1, MAX_PAGE)?;
-    let page_size = number(&params, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)?;
-    // `?sort=` is not "no sort": like every other parameter, empty is invalid.
-    let order = match params.get("sort").map(|sort| sort.trim()) {
-        None => SeenOrder::Newest,
-        Some(raw) => match raw.parse::<RatingsSort>().map_err(|message| ApiError::invalid("sort", message))? {
-            RatingsSort::Newest => SeenOrder::Newest,
-            RatingsSort::Rating => SeenOrder::Rating,
-        },
+    let order = match sort.unwrap_or_default() {
+        RatingsSort::Newest => SeenOrder::Newest,
+        RatingsSort::Rating => SeenOrder::Rating,
     };
-    let list = state.library.ratings(account, order, page, page_size).await?;
-    Ok(Json(with_links(list, &state.public_url, "/api/ratings/", &params)))
+    let page_size = page.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+    let list = state.library.ratings(account, order, page.page.unwrap_or(1), page_size).await?;
+    Ok(Json(with_links(list, &state.public_url, "/api/ratings/", query.as_deref())))
 }
 
 /// Marks a movie seen, with a rating from 1 to 10 or `null` for none, replacing an earlier

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
 use crate::state::AppState;
 
@@ -90,50 +90,6 @@ pub enum JsonBodyFailures {
     /// A field is missing or refused; `details.fields` names it.
     #[response(status = 422)]
     Invalid(ErrorBody),
-}
-
-/// `?page=`: which page of a list.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageQuery {
-    /// From 1; TMDb serves at most 500 pages.
-    #[param(minimum = 1, maximum = 500)]
-    pub page: Option<u32>,
-}
-
-/// `?hide=`: leave out movies the signed-in user has already seen or saved.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct HideQuery {
-    /// Comma-separated, any of `seen`, `watchlist`, `favorites`, `not_interested`; needs a
-    /// bearer token. Hidden movies are taken out of the page as the catalog numbers it, so page
-    /// numbers and totals stay the catalog's and a page may hold fewer movies.
-    #[param(
-        pattern = "^(seen|watchlist|favorites|not_interested)(,(seen|watchlist|favorites|not_interested))*$",
-        example = "seen,watchlist"
-    )]
-    pub hide: Option<String>,
-}
-
-/// `?language=&region=`: the locale of titles, overviews and release dates.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LocaleQuery {
-    /// A language tag such as `en` or `en-US` (default `en-US`).
-    #[param(pattern = "^[a-z]{2}(-[A-Z]{2})?$", example = "en-US")]
-    pub language: Option<String>,
-    /// A two-letter country code such as `US`.
-    #[param(pattern = "^[A-Z]{2}$", example = "US")]
-    pub region: Option<String>,
-}
-
-/// `?language=` alone.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LanguageQuery {
-    /// A language tag such as `en` or `en-US` (default `en-US`).
-    #[param(pattern = "^[a-z]{2}(-[A-Z]{2})?$", example = "en-US")]
-    pub language: Option<String>,
 }
 
 /// The Bearer scheme every authenticated route uses.

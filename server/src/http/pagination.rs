@@ -1,15 +1,16 @@
 //! Absolute `next` / `previous` links for list responses.
 
-use std::collections::HashMap;
-
 use api_types::Page;
 
-/// Fills `next` and `previous` with absolute URLs that keep every other query parameter.
-pub fn with_links<T>(mut list: Page<T>, public_url: &str, path: &str, params: &HashMap<String, String>) -> Page<T> {
+/// Fills `next` and `previous` with absolute URLs that keep every other parameter of the
+/// request's `query`, in the client's order.
+pub fn with_links<T>(mut list: Page<T>, public_url: &str, path: &str, query: Option<&str>) -> Page<T> {
+    let kept: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(name, _)| name != "page")
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
     let link = |page: u32| {
-        let mut pairs: Vec<(&str, String)> =
-            params.iter().filter(|(k, _)| k.as_str() != "page").map(|(k, v)| (k.as_str(), v.clone())).collect();
-        pairs.sort();
+        let mut pairs: Vec<(&str, String)> = kept.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         pairs.push(("page", page.to_string()));
         let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
         format!("{public_url}{path}?{}", query.join("&"))
@@ -41,20 +42,18 @@ mod tests {
 
     #[test]
     fn links_are_absolute_keep_other_parameters_and_stop_at_the_ends() {
-        let params = HashMap::from([("window".to_owned(), "week".to_owned()), ("page".to_owned(), "2".to_owned())]);
-        let list = with_links(page(2, 5), "http://h", "/api/x/", &params);
+        let list = with_links(page(2, 5), "http://h", "/api/x/", Some("window=week&page=2"));
         assert_eq!(list.next.as_deref(), Some("http://h/api/x/?window=week&page=3"));
         assert_eq!(list.previous.as_deref(), Some("http://h/api/x/?window=week&page=1"));
-        let first = with_links(page(1, 5), "http://h", "/api/x/", &HashMap::new());
+        let first = with_links(page(1, 5), "http://h", "/api/x/", None);
         assert_eq!(first.previous, None);
-        let last = with_links(page(5, 5), "http://h", "/api/x/", &HashMap::new());
+        let last = with_links(page(5, 5), "http://h", "/api/x/", None);
         assert_eq!(last.next, None);
     }
 
     #[test]
     fn query_values_are_percent_encoded() {
-        let params = HashMap::from([("q".to_owned(), "a b&c".to_owned())]);
-        let list = with_links(page(1, 2), "http://h", "/s/", &params);
+        let list = with_links(page(1, 2), "http://h", "/s/", Some("q=a+b%26c"));
         assert_eq!(list.next.as_deref(), Some("http://h/s/?q=a%20b%26c&page=2"));
     }
 }

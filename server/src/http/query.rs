@@ -1,43 +1,232 @@
-//! Query-string parsing shared by the REST handlers.
+//! Query strings: typed structs, parsed by [`ApiQuery`] (the twin of `ApiJson`), whose refusals
+//! name the parameter in the API's error shape. The same structs describe the parameters in
+//! the OpenAPI document (`IntoParams`), so what is parsed and what is documented are one
+//! declaration. A handler takes one `ApiQuery` per group it reads (the page, the locale, what
+//! to hide, its own filters); each ignores the others' parameters.
 
-use std::collections::HashMap;
+use std::str::FromStr;
+
+use api_types::{DiscoverSort, HideMine, RatingsSort, TrendingWindow};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+use services::catalog::{DEFAULT_LANGUAGE, Locale};
+use services::library::MAX_PAGE_SIZE;
+use utoipa::IntoParams;
 
 use super::error::ApiError;
 
-/// An optional query parameter, parsed; a bad value (an empty one included: `?page=` is not
-/// "no page") is an error naming the parameter.
-pub fn param<T: std::str::FromStr>(
-    params: &HashMap<String, String>,
-    name: &str,
-    expected: &str,
-) -> Result<Option<T>, ApiError> {
-    match params.get(name).map(|raw| raw.trim()) {
-        None => Ok(None),
-        Some(raw) => raw.parse::<T>().map(Some).map_err(|_| ApiError::invalid(name, expected)),
+/// A query string parsed into `T`; a value that does not parse is a 400 `invalid_parameter`
+/// naming the parameter. Unknown parameters are ignored.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parse(parts.uri.query().unwrap_or_default()).map(Self)
     }
 }
 
-/// An optional whole-number parameter that must lie in `range`; a value outside it is an error
-/// naming the parameter and the range.
-pub fn bounded(
-    params: &HashMap<String, String>,
-    name: &str,
-    range: std::ops::RangeInclusive<u32>,
-) -> Result<Option<u32>, ApiError> {
-    let message = format!("must be a whole number from {} to {}", range.start(), range.end());
-    match param::<u32>(params, name, &message)? {
-        Some(value) if !range.contains(&value) => Err(ApiError::invalid(name, message)),
-        other => Ok(other),
-    }
+/// `query` (without the `?`) parsed into `T`, as [`ApiQuery`] does.
+pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let parameter = match error.path().to_string() {
+            // A refusal of the whole query (a repeated parameter names itself in the message).
+            root if root == "." => "query".to_owned(),
+            parameter => parameter,
+        };
+        ApiError::invalid(parameter, error.into_inner().to_string())
+    })
+}
+
+/// The parameter's text, trimmed: `?page= 2` is page 2, and `?page=` is not "no page" but an
+/// invalid one, like every empty value.
+fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(String::deserialize(deserializer)?.trim().to_owned())
+}
+
+/// A whole number from `MIN` to `MAX`.
+fn whole<'de, D: Deserializer<'de>, const MIN: u32, const MAX: u32>(deserializer: D) -> Result<Option<u32>, D::Error> {
+    text(deserializer)?
+        .parse::<u32>()
+        .ok()
+        .filter(|value| (MIN..=MAX).contains(value))
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("must be a whole number from {MIN} to {MAX}")))
+}
+
+/// A year; the catalog checks it is one it has films for.
+fn year<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i32>, D::Error> {
+    text(deserializer)?.parse().map(Some).map_err(|_| D::Error::custom("must be a year such as 1999"))
+}
+
+/// A rating; the catalog checks it is from 0 to 10.
+fn rating<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::Error> {
+    text(deserializer)?.parse().map(Some).map_err(|_| D::Error::custom("must be a number from 0 to 10"))
+}
+
+/// One of a type's names; its refusal lists the choices.
+fn named<'de, D: Deserializer<'de>, T: FromStr<Err = String>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    text(deserializer)?.parse().map(Some).map_err(D::Error::custom)
 }
 
 /// The most pages a client may ask for of a user's lists; far beyond any real list, and inside
 /// a 32-bit integer as the OpenAPI document promises.
 pub const MAX_PAGE: u32 = 10_000;
 
-/// A whole-number parameter from 1 to `max`, or `default` when absent.
-pub fn number(params: &HashMap<String, String>, name: &str, default: u32, max: u32) -> Result<u32, ApiError> {
-    Ok(bounded(params, name, 1..=max)?.unwrap_or(default))
+/// `?page=` of a catalog list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// From 1; TMDb serves at most 500 pages.
+    #[param(minimum = 1, maximum = 500)]
+    #[serde(default, deserialize_with = "whole::<_, 1, 500>")]
+    pub page: Option<u32>,
+}
+
+impl PageQuery {
+    pub fn number(&self) -> u32 {
+        self.page.unwrap_or(1)
+    }
+}
+
+/// `?page=&page_size=` of one of the user's lists.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserPageQuery {
+    /// From 1.
+    #[param(minimum = 1, maximum = 10000)]
+    #[serde(default, deserialize_with = "whole::<_, 1, MAX_PAGE>")]
+    pub page: Option<u32>,
+    /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    #[serde(default, deserialize_with = "whole::<_, 1, MAX_PAGE_SIZE>")]
+    pub page_size: Option<u32>,
+}
+
+/// `?page=` of "For you", whose pages have a fixed size.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForYouPageQuery {
+    /// From 1.
+    #[param(minimum = 1, maximum = 10000)]
+    #[serde(default, deserialize_with = "whole::<_, 1, MAX_PAGE>")]
+    pub page: Option<u32>,
+}
+
+/// `?language=&region=`: the locale of titles, overviews and release dates.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocaleQuery {
+    /// A language tag such as `en` or `en-US` (default `en-US`).
+    #[param(pattern = "^[a-z]{2}(-[A-Z]{2})?$", example = "en-US")]
+    pub language: Option<String>,
+    /// A two-letter country code such as `US`.
+    #[param(pattern = "^[A-Z]{2}$", example = "US")]
+    pub region: Option<String>,
+}
+
+impl LocaleQuery {
+    /// The locale, checked by the catalog.
+    pub fn locale(&self) -> Result<Locale, ApiError> {
+        Ok(services::catalog::locale(self.language.as_deref().unwrap_or(DEFAULT_LANGUAGE), self.region.as_deref())?)
+    }
+}
+
+/// `?language=` alone.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LanguageQuery {
+    /// A language tag such as `en` or `en-US` (default `en-US`).
+    #[param(pattern = "^[a-z]{2}(-[A-Z]{2})?$", example = "en-US")]
+    pub language: Option<String>,
+}
+
+impl LanguageQuery {
+    pub fn language(&self) -> &str {
+        self.language.as_deref().unwrap_or(DEFAULT_LANGUAGE)
+    }
+}
+
+/// `?hide=`: leave out movies the signed-in user has already seen or saved.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HideQuery {
+    /// Comma-separated, any of `seen`, `watchlist`, `favorites`, `not_interested`; needs a
+    /// bearer token. Hidden movies are taken out of the page as the catalog numbers it, so page
+    /// numbers and totals stay the catalog's and a page may hold fewer movies.
+    #[param(
+        value_type = Option<String>,
+        pattern = "^(seen|watchlist|favorites|not_interested)(,(seen|watchlist|favorites|not_interested))*$",
+        example = "seen,watchlist"
+    )]
+    #[serde(default, deserialize_with = "named")]
+    pub hide: Option<HideMine>,
+}
+
+/// `?window=` of trending.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendingQuery {
+    /// `day` (default) or `week`.
+    #[param(value_type = Option<TrendingWindow>)]
+    #[serde(default, deserialize_with = "named")]
+    pub window: Option<TrendingWindow>,
+}
+
+/// `?q=&year=` of search.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Words of the title (1 to 200 characters). Missing, it is refused like an empty one.
+    #[param(required = true, min_length = 1, max_length = 200)]
+    #[serde(default)]
+    pub q: String,
+    /// Release year.
+    #[param(minimum = 1870, maximum = 2100)]
+    #[serde(default, deserialize_with = "year")]
+    pub year: Option<i32>,
+}
+
+/// The filters of discover.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiscoverQuery {
+    /// Genre ids or names, comma-separated; a movie must have all (see `/api/genres/`).
+    pub genre: Option<String>,
+    /// Released in or after.
+    #[param(minimum = 1870, maximum = 2100)]
+    #[serde(default, deserialize_with = "year")]
+    pub year_from: Option<i32>,
+    /// Released in or before.
+    #[param(minimum = 1870, maximum = 2100)]
+    #[serde(default, deserialize_with = "year")]
+    pub year_to: Option<i32>,
+    /// Minimum average rating.
+    #[param(minimum = 0, maximum = 10)]
+    #[serde(default, deserialize_with = "rating")]
+    pub min_rating: Option<f64>,
+    /// Minimum number of votes (default 200 when sorting by rating).
+    #[param(maximum = 100000000)]
+    #[serde(default, deserialize_with = "whole::<_, 0, 100_000_000>")]
+    pub min_votes: Option<u32>,
+    /// Order of the results (default `popularity`).
+    #[param(value_type = Option<DiscoverSort>)]
+    #[serde(default, deserialize_with = "named")]
+    pub sort: Option<DiscoverSort>,
+}
+
+/// `?sort=` of the seen list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RatingsQuery {
+    /// `newest` (default) or `rating`.
+    #[param(value_type = Option<RatingsSort>)]
+    #[serde(default, deserialize_with = "named")]
+    pub sort: Option<RatingsSort>,
 }
 
 /// A movie id in a path: a positive whole number that fits the stores' signed 64-bit integers.
@@ -58,6 +247,13 @@ pub fn path_id(raw: &str, name: &str) -> Result<u64, ApiError> {
 mod tests {
     use super::*;
 
+    fn refusal<T: DeserializeOwned + std::fmt::Debug>(query: &str) -> String {
+        match parse::<T>(query) {
+            Err(ApiError::Failure(failure)) => failure.message,
+            other => panic!("{query}: expected a refusal, got {other:?}"),
+        }
+    }
+
     #[test]
     fn path_ids_are_positive_whole_numbers_however_spelled() {
         assert_eq!(path_id("321", "id").ok(), Some(321));
@@ -65,5 +261,30 @@ mod tests {
         for bad in ["0", "-3", "3.5", "abc", "", "NaN", "inf", "9223372036854775808", "1e300"] {
             assert!(path_id(bad, "id").is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn typed_queries_parse_and_name_what_they_refuse() {
+        let page: UserPageQuery = parse("page=3&page_size=%2050&other=x").expect("valid");
+        assert_eq!((page.page, page.page_size), (Some(3), Some(50)));
+        assert_eq!(parse::<UserPageQuery>("").expect("valid").page, None);
+        assert_eq!(
+            refusal::<UserPageQuery>("page=0"),
+            "Invalid value for `page`: must be a whole number from 1 to 10000."
+        );
+        assert_eq!(refusal::<PageQuery>("page="), "Invalid value for `page`: must be a whole number from 1 to 500.");
+        assert_eq!(refusal::<PageQuery>("page=2&page=3"), "Invalid value for `query`: duplicate field `page`.");
+        let discover: DiscoverQuery = parse("genre=Drama&year_from=1990&min_rating=7.5&sort=rating").expect("valid");
+        assert_eq!(
+            (discover.year_from, discover.min_rating, discover.sort),
+            (Some(1990), Some(7.5), Some(DiscoverSort::Rating))
+        );
+        assert!(refusal::<DiscoverQuery>("sort=best").contains("`sort`"));
+        assert!(refusal::<HideQuery>("hide=seen,watched").contains("`watched`"));
+        assert_eq!(
+            parse::<HideQuery>("hide=seen").expect("valid").hide,
+            Some(HideMine { seen: true, ..Default::default() })
+        );
+        assert!(refusal::<TrendingQuery>("window=month").contains("`day` or `week`"));
     }
 }

@@ -1,18 +1,16 @@
 //! `/api/recommendations/`: "For you", from the signed-in user's movies (the lists themselves
 //! are in `library.rs`).
 
-use std::collections::HashMap;
-
 use api_types::ForYouPage;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use utoipa_axum::routes;
 
 use super::error::ApiError;
 use super::extract::BearerAccount;
 use super::openapi::ErrorBody;
 use super::pagination::with_links;
-use super::query::{MAX_PAGE, number};
+use super::query::{ApiQuery, ForYouPageQuery};
 use super::{ApiRouter, documented};
 use crate::state::AppState;
 
@@ -25,7 +23,7 @@ pub(super) fn router() -> ApiRouter {
 #[utoipa::path(
     get, path = "/api/recommendations/", tag = "favorites",
     security(("bearer" = [])),
-    params(("page" = Option<u32>, Query, description = "From 1", minimum = 1, maximum = 10000)),
+    params(ForYouPageQuery),
     responses(
         (status = 200, description = "One page of recommendations", body = ForYouPage),
         (status = 400, description = "A parameter is invalid", body = ErrorBody),
@@ -36,9 +34,10 @@ pub(super) fn router() -> ApiRouter {
 pub(super) async fn for_you(
     State(state): State<AppState>,
     BearerAccount(account): BearerAccount,
-    Query(params): Query<HashMap<String, String>>,
+    ApiQuery(ForYouPageQuery { page }): ApiQuery<ForYouPageQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<ForYouPage>, ApiError> {
-    let (page, based_on) = state.for_you.page(account, number(&params, "page", 1, MAX_PAGE)?).await?;
-    let page = with_links(page, &state.public_url, "/api/recommendations/", &params);
+    let (page, based_on) = state.for_you.page(account, page.unwrap_or(1)).await?;
+    let page = with_links(page, &state.public_url, "/api/recommendations/", query.as_deref());
     Ok(Json(ForYouPage { page, based_on }))
 }
