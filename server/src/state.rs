@@ -1,8 +1,8 @@
-//! Everything a request handler or server function may need, built once at start-up.
+//! Start-up: builds the services, the background tasks and the HTTP layer's state
+//! ([`AppState`], which the HTTP layer owns) from the configuration, once.
 
 use std::sync::Arc;
 
-use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use services::accounts::password::HashPool;
 use services::accounts::{AccountService, AuthLimits, library_store_for, store_for};
@@ -15,6 +15,7 @@ use services::limits::{Limiter, Rate};
 use services::tmdb::TmdbClient;
 
 use crate::config::{AppEnv, Config, MetricsAccess};
+use crate::http::AppState;
 use crate::http::ops::{Readiness, UPSTREAM_PROBE_INTERVAL};
 use crate::http::security_headers::SecurityHeaders;
 use crate::http::session::BrowserSessions;
@@ -26,35 +27,6 @@ const MEMORY_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// How often expired refresh tokens and ended sessions are deleted.
 const SESSION_PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
-
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub catalog: Arc<CatalogService>,
-    pub accounts: Arc<AccountService>,
-    /// The user's movies: favorites, watchlist, seen and ratings, not interested.
-    pub library: Arc<LibraryService>,
-    pub for_you: Arc<ForYouService>,
-    pub cache: Arc<dyn CacheStore>,
-    pub db: Database,
-    pub public_url: Arc<str>,
-    /// The built-in emulator, when it serves the catalog (for its image routes).
-    pub emulator: Option<Arc<emulator::Emulator>>,
-    /// Browser sessions (cookies) and client addresses.
-    pub sessions: BrowserSessions,
-    /// Per-client limits on `/api` and on pages with their server functions.
-    pub client_limits: ClientRateLimits,
-    /// Origins allowed to call `/api` from a browser.
-    pub cors_origins: Arc<[String]>,
-    pub security_headers: SecurityHeaders,
-    /// Who may read `/metrics`.
-    pub metrics_access: MetricsAccess,
-    /// Draining, and the upstream as last probed, for `/readyz`.
-    pub readiness: Readiness,
-    /// The most one request may take, and how many are handled at once.
-    pub request_timeout: std::time::Duration,
-    pub request_slots: Arc<tokio::sync::Semaphore>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::state::AppState;
+use super::AppState;
 
 /// Every versioned bundle path starts with this.
 const VERSIONED_PREFIX: &str = "/static/";

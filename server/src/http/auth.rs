@@ -8,11 +8,11 @@ use chrono::Utc;
 use services::accounts::{AuthError, Session};
 use utoipa_axum::routes;
 
+use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount, ClientAddr};
 use super::openapi::{ErrorBody, JsonBodyFailures};
 use super::{ApiRouter, documented};
-use crate::state::AppState;
 
 pub(super) fn router() -> ApiRouter {
     [routes!(register), routes!(sign_in), routes!(refresh), routes!(sign_out), routes!(me)]

@@ -8,6 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use services::catalog::{MovieList, Relation};
 use utoipa_axum::routes;
 
+use super::AppState;
 use super::error::ApiError;
 use super::extract::HideMineQuery;
 use super::openapi::{CatalogFailures, ErrorBody};
@@ -16,7 +17,6 @@ use super::query::{
     ApiQuery, DiscoverQuery, HideQuery, LanguageQuery, LocaleQuery, PageQuery, SearchQuery, TrendingQuery,
 };
 use super::{ApiRouter, documented};
-use crate::state::AppState;
 
 pub(super) fn router() -> ApiRouter {
     [

@@ -10,10 +10,10 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
+use super::AppState;
 use super::error::ApiError;
 use super::query::HideQuery;
 use super::session::ClientIp;
-use crate::state::AppState;
 
 /// `Json<T>` whose rejections are API errors: 400 for malformed JSON, 415 for another
 /// content type, 422 for a body of the wrong shape, 413 past the size limit.

@@ -11,13 +11,13 @@ use services::accounts::store::{SeenOrder, Shelf};
 use services::library::DEFAULT_PAGE_SIZE;
 use utoipa_axum::routes;
 
+use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, BearerAccount};
 use super::openapi::{ErrorBody, JsonBodyFailures};
 use super::pagination::with_links;
 use super::query::{ApiQuery, RatingsQuery, UserPageQuery, path_id};
 use super::{ApiRouter, documented};
-use crate::state::AppState;
 
 pub(super) fn router() -> ApiRouter {
     [

@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
+use super::AppState;
 use crate::config::MetricsAccess;
 use crate::http::assets;
 use crate::http::error::ApiError;
-use crate::state::AppState;
 
 /// Latency buckets, seconds: from a cached read (sub-millisecond) to a TMDb call at its budget.
 const LATENCY_BUCKETS: [f64; 14] =

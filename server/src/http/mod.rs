@@ -20,6 +20,7 @@ mod recommendations;
 pub mod security_headers;
 mod server_fns;
 pub mod session;
+mod state;
 pub mod throttle;
 
 use std::sync::OnceLock;
@@ -43,8 +44,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 pub use error::ApiError;
+pub use state::AppState;
 
-use crate::state::AppState;
 use crate::upstream::EMULATOR_IMAGES_PATH;
 use security_headers::CspNonce;
 

@@ -9,7 +9,7 @@ use axum::routing::get;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 
-use crate::state::AppState;
+use super::AppState;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -18,7 +18,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
-use crate::state::AppState;
+use super::AppState;
 
 /// A check that takes longer than this counts as down.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(3);

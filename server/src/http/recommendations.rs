@@ -6,13 +6,13 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use utoipa_axum::routes;
 
+use super::AppState;
 use super::error::ApiError;
 use super::extract::BearerAccount;
 use super::openapi::ErrorBody;
 use super::pagination::with_links;
 use super::query::{ApiQuery, ForYouPageQuery};
 use super::{ApiRouter, documented};
-use crate::state::AppState;
 
 pub(super) fn router() -> ApiRouter {
     documented(ApiRouter::new(), routes!(for_you))

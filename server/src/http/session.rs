@@ -16,8 +16,8 @@ use ipnet::IpNet;
 use services::accounts::{AccountService, AuthError, Session};
 use uuid::Uuid;
 
+use super::AppState;
 use crate::http::assets;
-use crate::state::AppState;
 
 /// At most how long the answer to one refresh is reused by this instance (never longer than
 /// the configured reuse grace, and not at all when it is 0). A page whose access token has
