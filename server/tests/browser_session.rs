@@ -360,3 +360,33 @@ async fn with_strict_rotation_a_replayed_refresh_cookie_is_refused_by_the_browse
     assert!(!html.contains("ada@example.com"), "replayed within 30 s and still signed in");
     assert!(set_cookies(&headers).iter().all(|c| c.contains("Max-Age=0")));
 }
+
+#[tokio::test]
+async fn a_movie_page_carries_a_link_preview_and_its_genres_lead_to_discover() {
+    let app = app().await;
+    let (status, _, html) = page(&app, "/movie/1267", "").await;
+    assert_eq!(status, StatusCode::OK);
+    for expected in [
+        r#"<link href="http://hub.test/movie/1267" rel="canonical">"#,
+        r#"<meta property="og:title" content="The Dark Knight (2008)">"#,
+        r#"<meta property="og:url" content="http://hub.test/movie/1267">"#,
+        r#"<meta property="og:type" content="video.movie">"#,
+        r#"<meta name="twitter:card" content="summary">"#,
+    ] {
+        assert!(html.contains(expected), "missing {expected}");
+    }
+    let image = html.split(r#"<meta property="og:image" content=""#).nth(1).expect("og:image");
+    assert!(
+        image.starts_with("http://") && image.split('"').next().is_some_and(|url| url.ends_with(".svg")),
+        "{image:.80}"
+    );
+    assert!(html.contains(r#"class="genre-chips""#), "genre chips");
+    assert!(
+        html.contains(r#"<a href="/discover?genre=Science+Fiction">Science Fiction</a>"#),
+        "a genre leads to Discover"
+    );
+    // And Discover takes the genre by name.
+    let (status, _, discover) = page(&app, "/discover?genre=Science+Fiction", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(discover.contains(r#"<option value="878" selected>Science Fiction"#), "the filter shows the genre");
+}

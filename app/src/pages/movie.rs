@@ -3,11 +3,11 @@
 use api_types::MovieDetails;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
-use crate::components::{CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls};
+use crate::components::{CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, encode_query_value};
 
 /// How many related movies each row under the details shows.
 const RELATED_SHOWN: usize = 12;
@@ -92,16 +92,28 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
         movie.year.map(|y| y.to_string()),
         details.certification.clone(),
         details.runtime.map(|m| format!("{}h {:02}m", m / 60, m % 60)),
-        (!movie.genres.is_empty()).then(|| movie.genres.join(", ")),
     ]
     .into_iter()
     .flatten()
     .collect();
     let rating = (movie.vote_count > 0).then(|| format!("{:.1}", movie.vote_average));
     let description = movie.overview.chars().take(160).collect::<String>();
+    let address = absolute_url(&format!("/movie/{}", movie.id));
     view! {
         <Title text=movie.title.clone()/>
-        <Meta name="description" content=description/>
+        <Meta name="description" content=description.clone()/>
+        // A shared link shows a card: the title, the start of the overview and the poster.
+        {address.clone().map(|address| view! { <Link rel="canonical" href=address/> })}
+        <Meta property="og:type" content="video.movie"/>
+        <Meta property="og:site_name" content="Nexus"/>
+        <Meta property="og:title" content=heading.clone()/>
+        <Meta property="og:description" content=description/>
+        {address.map(|address| view! { <Meta property="og:url" content=address/> })}
+        {movie.poster_url.clone().map(|poster| view! {
+            <Meta property="og:image" content=poster/>
+            <Meta property="og:image:alt" content=format!("Poster of {}", movie.title)/>
+        })}
+        <Meta name="twitter:card" content="summary"/>
         <article class="movie-page">
             <div class="backdrop" aria-hidden="true">
                 {movie.backdrop_url.clone().map(|url| {
@@ -120,6 +132,13 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
                     <h1>{heading}</h1>
                     {details.tagline.clone().map(|tagline| view! { <p class="tagline">{tagline}</p> })}
                     <p class="facts">{facts.join(" · ")}</p>
+                    {(!movie.genres.is_empty()).then(|| view! {
+                        <ul class="genre-chips" aria-label="Genres">
+                            {movie.genres.iter().map(|genre| view! {
+                                <li><a href=format!("/discover?genre={}", encode_query_value(genre))>{genre.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    })}
                     {rating.map(|rating| view! {
                         <p class="rating-large">
                             <span aria-hidden="true">"★ "</span>{rating}<span class="muted">" / 10 · "{thousands(movie.vote_count)}" votes"</span>
@@ -159,6 +178,20 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
                 </section>
             })}
         </article>
+    }
+}
+
+/// `path` on this site as an absolute address (`PUBLIC_URL` + path), for canonical links and
+/// link previews, which crawlers need absolute. Pages render on the server only.
+fn absolute_url(path: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    return crate::server::services()
+        .ok()
+        .map(|services| format!("{}{path}", services.public_url.trim_end_matches('/')));
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = path;
+        None
     }
 }
 

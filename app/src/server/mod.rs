@@ -28,6 +28,8 @@ pub struct ServerContext {
     pub cookies: SessionCookies,
     /// True when the built-in emulator serves the catalog (the footer then credits its dataset).
     pub catalog_is_emulated: bool,
+    /// The site's public origin (`PUBLIC_URL`), for canonical links and link previews.
+    pub public_url: Arc<str>,
 }
 
 /// The server's services, or an internal error when the server did not provide them.

@@ -89,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         for_you: state.for_you.clone(),
         cookies: state.sessions.cookies(),
         catalog_is_emulated: state.emulator.is_some(),
+        public_url: state.public_url.clone(),
     };
     let leptos_options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
