@@ -250,3 +250,27 @@ async fn what_is_private_to_a_user_is_never_stored_by_a_cache() {
     let anonymous = common::raw(&app, Request::get("/").body(Body::empty()).expect("req")).await;
     assert!(!no_store(&anonymous.1), "an anonymous page may be cached");
 }
+
+#[tokio::test]
+async fn crawlers_get_a_robots_file_and_browsers_a_favicon_without_an_error() {
+    let app = app().await;
+    let (status, headers, robots) =
+        common::raw(&app, Request::get("/robots.txt").body(Body::empty()).expect("req")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().is_ok_and(|v| v.starts_with("text/plain")));
+    for line in ["User-agent: *", "Disallow: /api/", "Disallow: /rpc/", "Disallow: /my-movies", "Allow: /"] {
+        assert!(robots.lines().any(|l| l == line), "{line} in {robots}");
+    }
+    let (status, headers, _) = common::raw(&app, Request::get("/favicon.ico").body(Body::empty()).expect("req")).await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(headers[header::LOCATION], "/favicon.svg");
+}
+
+#[tokio::test]
+async fn home_rows_lead_to_their_whole_list() {
+    let app = app().await;
+    let (status, _, html) = common::raw(&app, Request::get("/").body(Body::empty()).expect("req")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(r#"href="/discover?sort=popularity""#), "Popular: see all");
+    assert!(html.contains(r#"href="/discover?sort=rating""#), "Top rated: see all");
+}

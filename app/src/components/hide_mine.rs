@@ -3,7 +3,6 @@
 //! form, rendered on the server: it posts, the preference is stored in a cookie, and the list
 //! comes back without those movies, with or without JavaScript.
 
-use api_types::HideMine;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -26,6 +25,7 @@ pub async fn get_hide_preference() -> Result<Option<bool>, AppError> {
 pub async fn set_hide_preference(hide: bool) -> Result<bool, AppError> {
     crate::server::require_account()?;
     let services = crate::server::services()?;
+    use api_types::HideMine;
     let preference = if hide { HideMine::SEEN_OR_WATCHLISTED } else { HideMine::default() };
     crate::server::set_cookies([services.cookies.keep_hide_preference(preference)]);
     Ok(hide)

@@ -44,6 +44,16 @@ impl HomeRow {
         }
     }
 
+    /// Where the whole list can be browsed, page after page: Discover in the same order. TMDb's
+    /// upcoming list has no Discover equivalent (it depends on release dates by region).
+    fn see_all(self) -> Option<&'static str> {
+        match self {
+            Self::Popular => Some("/discover?sort=popularity"),
+            Self::TopRated => Some("/discover?sort=rating"),
+            Self::Upcoming => None,
+        }
+    }
+
     fn id(self) -> &'static str {
         match self {
             Self::Popular => "popular",
@@ -154,7 +164,12 @@ fn MovieRow(row: HomeRow) -> impl IntoView {
     let labelled_by = heading_id.clone();
     view! {
         <section class="movie-row" aria-labelledby=labelled_by>
-            <h2 id=heading_id>{row.heading()}</h2>
+            <div class="section-heading">
+                <h2 id=heading_id>{row.heading()}</h2>
+                {row.see_all().map(|href| view! {
+                    <a href=href class="see-all">"See all"<span class="visually-hidden">" "{row.heading().to_lowercase()}" movies"</span></a>
+                })}
+            </div>
             <Suspense fallback=|| view! { <MovieGridSkeleton count=6/> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorNotice errors/> }>
                     {move || Suspend::new(async move {

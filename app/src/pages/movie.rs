@@ -9,9 +9,6 @@ use leptos_router::hooks::use_params_map;
 use crate::AppError;
 use crate::components::{CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, encode_query_value};
 
-/// How many related movies each row under the details shows.
-const RELATED_SHOWN: usize = 12;
-
 /// What the movie page shows: the details, and its rows of related movies as cards marked with
 /// what the signed-in user has done with each.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -24,6 +21,8 @@ pub struct MovieView {
 /// Everything the movie page shows, in one call to the catalog service.
 #[server(input = GetUrl)]
 pub async fn get_movie(id: u64) -> Result<MovieView, AppError> {
+    /// How many related movies each row under the details shows.
+    const RELATED_SHOWN: usize = 12;
     let services = crate::server::services()?;
     let mut details = services.catalog.details(id, services::catalog::DEFAULT_LANGUAGE).await?;
     let cards =
