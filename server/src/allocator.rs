@@ -9,6 +9,7 @@
 
 /// Fixes the mmap threshold at glibc's default (128 KiB), which also turns off its dynamic
 /// adjustment. A no-op elsewhere.
+#[allow(unsafe_code)] // The workspace's one unsafe call, audited below.
 pub fn keep_large_blocks_out_of_the_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
