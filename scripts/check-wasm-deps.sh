@@ -3,7 +3,7 @@
 # HTTP client and server crates must stay behind `app`'s `ssr` feature.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-server_only='^(services|emulator|sqlx|sqlx-core|reqwest|redis|moka|argon2|jsonwebtoken|axum|hyper|tokio|leptos_axum|tower-http) '
+server_only='^(services|emulator|sqlx|sqlx-core|reqwest|redis|moka|argon2|jsonwebtoken|axum|hyper|tokio|leptos_axum|tower-http|async-graphql) '
 leaked="$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal --prefix none | sort -u | grep -E "$server_only" || true)"
 if [[ -n "$leaked" ]]; then
   echo "error: server-only crates in the WASM build:" >&2

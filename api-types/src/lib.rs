@@ -67,6 +67,9 @@ pub struct MovieDetails {
     pub cast: Vec<CastMember>,
     pub directors: Vec<String>,
     pub trailer: Option<Trailer>,
+    /// Every YouTube video TMDb lists (trailers, teasers, clips), official ones first.
+    #[serde(default)]
+    pub videos: Vec<Video>,
     /// The US rating (e.g. `PG-13`), when known.
     pub certification: Option<String>,
     /// The first page of each, for the rows on the movie page.
@@ -76,6 +79,7 @@ pub struct MovieDetails {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct CastMember {
     pub name: String,
     pub character: Option<String>,
@@ -84,6 +88,7 @@ pub struct CastMember {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct Trailer {
     pub name: String,
     /// The YouTube video key.
@@ -91,8 +96,23 @@ pub struct Trailer {
     pub url: String,
 }
 
+/// A video about a movie, on YouTube.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+pub struct Video {
+    pub name: String,
+    /// TMDb's kind: `Trailer`, `Teaser`, `Clip`, `Featurette`, `Behind the Scenes`, ...
+    pub kind: String,
+    /// The YouTube video key.
+    pub key: String,
+    pub url: String,
+    pub official: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct Genre {
     pub id: u32,
     pub name: String,
@@ -102,6 +122,7 @@ pub struct Genre {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum DiscoverSort {
     #[default]
     Popularity,
@@ -156,6 +177,7 @@ pub struct DiscoverFilter {
 /// keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject), graphql(name = "SavedMovie"))]
 pub struct FavoriteMovie {
     /// The TMDb id, as everywhere else.
     pub id: u64,
@@ -169,6 +191,7 @@ pub struct FavoriteMovie {
 /// What the signed-in user has done with one movie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct MyMovieState {
     pub favorite: bool,
     pub watchlist: bool,
@@ -212,6 +235,9 @@ pub enum ErrorCode {
     InternalError,
     /// Only in the browser: the request never got an answer.
     Transport,
+    /// Only from GraphQL: the query does not parse, does not fit the schema, or goes over the
+    /// depth, complexity or size limit.
+    InvalidQuery,
 }
 
 impl ErrorCode {
@@ -234,13 +260,14 @@ impl ErrorCode {
             Self::DatabaseUnavailable => "database_unavailable",
             Self::InternalError => "internal_error",
             Self::Transport => "transport",
+            Self::InvalidQuery => "invalid_query",
         }
     }
 
     /// The HTTP status this kind of error answers with, everywhere.
     pub fn status(self) -> u16 {
         match self {
-            Self::InvalidParameter | Self::MalformedBody => 400,
+            Self::InvalidParameter | Self::MalformedBody | Self::InvalidQuery => 400,
             Self::Unauthorized => 401,
             Self::NotFound => 404,
             Self::MethodNotAllowed => 405,
@@ -316,6 +343,7 @@ impl std::str::FromStr for HideMine {
 /// How many movies the signed-in user has on each list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct MyMovieCounts {
     pub favorites: u64,
     pub watchlist: u64,
@@ -338,6 +366,7 @@ pub struct RateMovie {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum RatingsSort {
     /// Most recently seen or rated first.
     #[default]
@@ -361,6 +390,7 @@ impl std::str::FromStr for RatingsSort {
 /// A movie someone has seen, with their rating if they gave one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct RatedMovie {
     /// The TMDb id, as everywhere else.
     pub id: u64,
@@ -428,6 +458,7 @@ pub struct Recommendation {
 /// One of the user's movies that led to a recommendation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct Reason {
     /// The TMDb id of the user's movie.
     pub id: u64,
@@ -439,6 +470,7 @@ pub struct Reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum ReasonKind {
     /// It is one of their favorites, and TMDb recommends this movie from it.
     Favorite,
@@ -453,6 +485,7 @@ pub enum ReasonKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum RecommendationSource {
     Favorites,
     Ratings,
@@ -471,6 +504,7 @@ pub struct ForYouPage {
 /// A signed-in person, as the API shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct User {
     pub id: String,
     pub email: String,
@@ -524,6 +558,7 @@ pub struct RefreshRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum TrendingWindow {
     #[default]
     Day,
@@ -624,6 +659,7 @@ mod tests {
             cast: vec![],
             directors: vec![],
             trailer: None,
+            videos: vec![],
             certification: None,
             recommendations: vec![],
             similar: vec![],

@@ -1,7 +1,7 @@
-//! One failure, one answer: the REST API and the UI's server functions meet the same service
-//! failures and must answer each with the same status, `code` and `Retry-After`, since both
-//! convert from the services' one classification (`services::failure`). Each row provokes the
-//! failure for real through both, on the real router.
+//! One failure, one answer: the REST API, GraphQL and the UI's server functions meet the same
+//! service failures and must answer each with the same status, `code` and `Retry-After`, since
+//! all three convert from the services' one classification (`services::failure`). Each row
+//! provokes the failure for real through each, on the real router.
 
 mod common;
 
@@ -11,7 +11,7 @@ use app::pages::home::ListHomeRow;
 use app::session::{Register, SignIn};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use common::{TestApp, app, app_with, send, sign_up};
+use common::{TestApp, app, app_with, browser_session, send, sign_up};
 use leptos::server_fn::ServerFn;
 use serde_json::{Value, json};
 
@@ -61,27 +61,32 @@ async fn server_fn(app: &TestApp, path: &str, form: &str, cookies: &str, get: bo
     answer(status, &headers, &body)
 }
 
-/// The browser session of a new account, as cookies to send back.
-async fn browser_session(app: &TestApp, email: &str) -> String {
-    let form = format!("email={email}&password=correct+horse+battery+staple&next=");
-    let request = Request::post(Register::PATH)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(form))
-        .expect("request");
-    let (status, headers, _) = send(app, request).await;
-    assert!(status.is_success(), "{status}");
-    headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok()?.split(';').next())
-        .collect::<Vec<_>>()
-        .join("; ")
+/// The same failure met through GraphQL: the HTTP answer is 200 with the error in the body,
+/// whose extensions carry the status, code and wait REST would have answered with.
+async fn graphql(app: &TestApp, query: &str, token: Option<&str>) -> Answer {
+    let mut request = Request::post("/api/graphql").header(header::CONTENT_TYPE, "application/json");
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let body = Body::from(json!({ "query": query }).to_string());
+    let (status, _, body) = send(app, request.body(body).expect("request")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let extensions = &body["errors"][0]["extensions"];
+    Answer {
+        status: extensions["status"].as_u64().and_then(|s| StatusCode::from_u16(s as u16).ok()).expect("a status"),
+        code: extensions["code"].as_str().unwrap_or_default().to_owned(),
+        retry_after: extensions["retryAfter"].as_u64().map(|seconds| seconds.to_string()),
+    }
 }
 
 fn same(row: &str, rest: Answer, server_fn: Answer, expected: (StatusCode, &str)) {
     assert_eq!((rest.status, rest.code.as_str()), expected, "{row}: REST {rest:?}");
     assert_eq!(rest, server_fn, "{row}: REST and the server function disagree");
+}
+
+fn same_in_graphql(row: &str, rest: Answer, graphql: Answer, server_fn: Answer, expected: (StatusCode, &str)) {
+    assert_eq!(rest, graphql, "{row}: REST and GraphQL disagree");
+    same(row, rest, server_fn, expected);
 }
 
 #[tokio::test]
@@ -91,21 +96,24 @@ async fn the_same_failure_answers_the_same_through_rest_and_server_functions() {
     let cookies = browser_session(&app, "ui%40example.com").await;
     let missing = 999_999_999;
 
-    same(
+    same_in_graphql(
         "a parameter out of range",
         rest(&app, "GET", "/api/recommendations/?page=0", Some(&token), None).await,
+        graphql(&app, "{ forYou(page: 0) { count } }", Some(&token)).await,
         server_fn(&app, ListForYou::PATH, "page=0", &cookies, false).await,
         (StatusCode::BAD_REQUEST, "invalid_parameter"),
     );
-    same(
+    same_in_graphql(
         "nobody signed in",
         rest(&app, "POST", "/api/favorites/", None, Some(json!({ "tmdb_id": 1267 }))).await,
+        graphql(&app, "mutation { addFavorite(movieId: 1267) { id } }", None).await,
         server_fn(&app, SetFavorite::PATH, "tmdb_id=1267&favorite=true", "", false).await,
         (StatusCode::UNAUTHORIZED, "unauthorized"),
     );
-    same(
+    same_in_graphql(
         "a movie the catalog does not know",
         rest(&app, "POST", "/api/favorites/", Some(&token), Some(json!({ "tmdb_id": missing }))).await,
+        graphql(&app, &format!("mutation {{ addFavorite(movieId: {missing}) {{ id }} }}"), Some(&token)).await,
         server_fn(&app, SetFavorite::PATH, &format!("tmdb_id={missing}&favorite=true"), &cookies, false).await,
         (StatusCode::NOT_FOUND, "not_found"),
     );
@@ -160,9 +168,10 @@ async fn the_same_failure_answers_the_same_through_rest_and_server_functions() {
 async fn an_unreachable_movie_database_answers_the_same_through_rest_and_server_functions() {
     let dead = "http://127.0.0.1:9"; // discard: nothing listens
     let app = app_with(&["--tmdb-api-key", "k", "--tmdb-base-url", dead, "--tmdb-timeout-secs", "1"]).await;
-    same(
+    same_in_graphql(
         "TMDb unreachable, nothing cached",
         rest(&app, "GET", "/api/movies/popular/", None, None).await,
+        graphql(&app, "{ popular { count } }", None).await,
         server_fn(&app, ListHomeRow::PATH, "row=popular", "", true).await,
         (StatusCode::SERVICE_UNAVAILABLE, "upstream_unavailable"),
     );

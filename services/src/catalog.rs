@@ -510,17 +510,27 @@ impl Mapper {
             })
             .collect();
         let directors = crew.iter().filter(|m| m.job == "Director").map(|m| m.name.clone()).collect();
-        let trailer = details.videos.as_ref().and_then(|videos| {
-            let mut trailers: Vec<&Video> =
-                videos.results.iter().filter(|v| v.site == "YouTube" && v.kind == "Trailer").collect();
-            // Official trailers first; otherwise TMDb's order.
-            trailers.sort_by_key(|v| !v.official);
-            trailers.first().map(|v| Trailer {
-                url: format!("https://www.youtube.com/watch?v={}", v.key),
-                name: v.name.clone(),
-                key: v.key.clone(),
-            })
+        // YouTube's only (the site the UI can link to), official ones first, otherwise TMDb's
+        // order; the trailer is the first of them that is a trailer.
+        let mut youtube: Vec<&Video> =
+            details.videos.iter().flat_map(|videos| &videos.results).filter(|v| v.site == "YouTube").collect();
+        youtube.sort_by_key(|v| !v.official);
+        let watch_url = |v: &Video| format!("https://www.youtube.com/watch?v={}", v.key);
+        let trailer = youtube.iter().find(|v| v.kind == "Trailer").map(|v| Trailer {
+            url: watch_url(v),
+            name: v.name.clone(),
+            key: v.key.clone(),
         });
+        let videos = youtube
+            .iter()
+            .map(|v| api_types::Video {
+                url: watch_url(v),
+                name: v.name.clone(),
+                kind: v.kind.clone(),
+                key: v.key.clone(),
+                official: v.official,
+            })
+            .collect();
         let certification = details.release_dates.as_ref().and_then(|dates| {
             dates
                 .results
@@ -552,6 +562,7 @@ impl Mapper {
             cast,
             directors,
             trailer,
+            videos,
             certification,
             recommendations: related(&details.recommendations),
             similar: related(&details.similar),

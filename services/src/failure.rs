@@ -82,6 +82,16 @@ impl Failure {
         failure
     }
 
+    /// No usable credentials where they are needed; `message` says what to send.
+    pub fn unauthorized(message: &str) -> Self {
+        Self::new(ErrorCode::Unauthorized, format!("{}.", sentence(message)))
+    }
+
+    /// A GraphQL document refused before it ran (syntax, schema, limits).
+    pub fn invalid_query(message: &str) -> Self {
+        Self::new(ErrorCode::InvalidQuery, format!("{}.", sentence(message.trim_end_matches('.'))))
+    }
+
     /// Over a rate limit: try again after `wait`.
     pub fn throttled(wait: Duration) -> Self {
         let seconds = retry_after_secs(wait);

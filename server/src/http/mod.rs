@@ -9,6 +9,7 @@ mod catalog;
 mod error;
 mod error_pages;
 mod extract;
+pub mod graphql;
 mod library;
 pub mod metrics;
 mod microcache;
@@ -125,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     let api = documented_routes
         .merge(openapi::router(&document))
+        .merge(graphql::router(&state))
         // Unknown API paths answer in the API's error shape, not with the UI's 404 page.
         .route("/api", any(|| async { ApiError::NotFound }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound }))

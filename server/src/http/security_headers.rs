@@ -22,8 +22,10 @@ pub struct SecurityHeaders {
     page_policy: (String, String),
     /// For responses with no inline script (the API, static files): no nonce to generate.
     static_policy: HeaderValue,
-    /// Swagger UI sets inline styles; it is the only page allowed to.
+    /// Swagger UI sets inline styles.
     docs_policy: HeaderValue,
+    /// GraphiQL sets inline styles too, and its stylesheet carries its fonts as `data:` URLs.
+    graphiql_policy: HeaderValue,
     https: bool,
 }
 
@@ -31,20 +33,24 @@ impl SecurityHeaders {
     /// `image_origin`: where posters and backdrops come from besides this origin (TMDb's CDN).
     pub fn new(image_origin: Option<String>, https: bool) -> Self {
         let images = image_origin.map(|origin| format!(" {origin}")).unwrap_or_default();
-        let rest = |styles: &str| {
+        let rest = |styles: &str, fonts: &str| {
             format!(
                 "'wasm-unsafe-eval'; style-src {styles}; img-src 'self' data:{images}; connect-src 'self'; \
-                 font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+                 font-src {fonts}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
             )
         };
-        let fixed = |styles: &str| {
-            HeaderValue::from_str(&format!("default-src 'self'; script-src 'self' {}", rest(styles)))
+        let fixed = |styles: &str, fonts: &str| {
+            HeaderValue::from_str(&format!("default-src 'self'; script-src 'self' {}", rest(styles, fonts)))
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
         };
         Self {
-            page_policy: ("default-src 'self'; script-src 'self' 'nonce-".to_owned(), format!("' {}", rest("'self'"))),
-            static_policy: fixed("'self'"),
-            docs_policy: fixed("'self' 'unsafe-inline'"),
+            page_policy: (
+                "default-src 'self'; script-src 'self' 'nonce-".to_owned(),
+                format!("' {}", rest("'self'", "'self'")),
+            ),
+            static_policy: fixed("'self'", "'self'"),
+            docs_policy: fixed("'self' 'unsafe-inline'", "'self'"),
+            graphiql_policy: fixed("'self' 'unsafe-inline'", "'self' data:"),
             https,
         }
     }
@@ -53,6 +59,9 @@ impl SecurityHeaders {
     fn policy(&self, path: &str) -> (HeaderValue, Option<String>) {
         if path.starts_with("/api/docs") {
             return (self.docs_policy.clone(), None);
+        }
+        if path.starts_with("/api/graphql") {
+            return (self.graphiql_policy.clone(), None);
         }
         if path.starts_with("/api/") || assets::is_bundle_path(path) || path.starts_with("/emulator/") {
             return (self.static_policy.clone(), None);

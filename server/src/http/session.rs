@@ -93,9 +93,15 @@ impl BrowserSessions {
         self.cookies
     }
 
+    /// Whether the request carries a session cookie (access or refresh).
+    pub fn has_session_cookies(&self, headers: &HeaderMap) -> bool {
+        let tokens = self.cookies.read(headers);
+        tokens.access.is_some() || tokens.refresh.is_some()
+    }
+
     /// The account of a valid access cookie, else of a refresh cookie (with the cookies to
     /// store the new pair, or to delete a dead session).
-    async fn resolve(&self, headers: &HeaderMap) -> (Option<Uuid>, Vec<HeaderValue>) {
+    pub(super) async fn resolve(&self, headers: &HeaderMap) -> (Option<Uuid>, Vec<HeaderValue>) {
         let tokens = self.cookies.read(headers);
         if let Some(account) = tokens.access.as_deref().and_then(|access| self.accounts.authenticate(access).ok()) {
             return (Some(account), Vec::new());

@@ -116,3 +116,23 @@ pub async fn sign_up(app: &TestApp, email: &str) -> String {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["access"].as_str().expect("access").to_owned()
 }
+
+/// Registers `email` (form-encoded: `ui%40example.com`) through the UI's own server function;
+/// the browser session's cookies, as a `Cookie` header to send back.
+pub async fn browser_session(app: &TestApp, email: &str) -> String {
+    use leptos::server_fn::ServerFn;
+    let form = format!("email={email}&password=correct+horse+battery+staple&next=");
+    let request = Request::post(app::session::Register::PATH)
+        .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(form))
+        .expect("request");
+    let (status, headers, _) = send(app, request).await;
+    assert!(status.is_success(), "{status}");
+    headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok()?.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
