@@ -17,7 +17,7 @@ pub mod server;
 pub mod session;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -70,6 +70,10 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="apple-touch-icon" href="/icon-192.png"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
+        // The browser's toolbar in the site's accent, as in the manifest.
+        <Meta name="theme-color" content="#1d4ed8"/>
         // Every page sets its own `<Title>`; this adds the site's name.
         <Title formatter=full_title/>
         <Router>

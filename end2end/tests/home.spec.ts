@@ -73,4 +73,15 @@ test.describe("home page", () => {
     expect(response?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   });
+
+  test("the web app manifest and its icons are served", async ({ request }) => {
+    const manifest = await request.get("/manifest.webmanifest");
+    expect(manifest.status()).toBe(200);
+    expect(manifest.headers()["content-type"]).toContain("manifest+json");
+    for (const icon of (await manifest.json()).icons as { src: string; type: string }[]) {
+      const file = await request.get(icon.src);
+      expect(file.status(), icon.src).toBe(200);
+      expect(file.headers()["content-type"], icon.src).toContain(icon.type);
+    }
+  });
 });

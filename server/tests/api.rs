@@ -335,3 +335,47 @@ async fn catalog_responses_are_compressed_and_served_again_as_sent() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["page"], 1);
 }
+
+#[tokio::test]
+async fn catalog_answers_may_be_kept_and_revalidated_for_nothing() {
+    let app = app().await;
+    let request = |known: Option<&str>| {
+        let mut request = Request::get("/api/movies/popular/?page=2").header("accept-encoding", "br");
+        if let Some(known) = known {
+            request = request.header("if-none-match", known);
+        }
+        request.body(Body::empty()).expect("request")
+    };
+    let (status, headers, body) = common::raw(&app, request(None)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.is_empty());
+    assert_eq!(headers["cache-control"], "public, max-age=60");
+    let tag = headers["etag"].to_str().expect("etag").to_owned();
+    assert!(tag.starts_with('"') && tag.ends_with('"'), "a strong tag: {tag}");
+
+    // The client holds these bytes: 304, no body, the tag and caching repeated.
+    for known in [tag.clone(), format!("\"other\", {tag}"), format!("W/{tag}"), "*".to_owned()] {
+        let (status, headers, body) = common::raw(&app, request(Some(&known))).await;
+        assert_eq!((status, body.as_str()), (StatusCode::NOT_MODIFIED, ""), "{known}");
+        assert_eq!(headers["etag"], tag.as_str());
+        assert_eq!(headers["cache-control"], "public, max-age=60");
+    }
+    // Another tag, or another page, gets the whole answer.
+    let (status, _, _) = common::raw(&app, request(Some("\"not-this\""))).await;
+    assert_eq!(status, StatusCode::OK);
+    let other = Request::get("/api/movies/popular/?page=3").header("if-none-match", &tag).body(Body::empty());
+    let (status, headers, _) = common::raw(&app, other.expect("request")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(headers["etag"], tag.as_str());
+
+    // A bearer's own view of a list is never shared.
+    let token = common::sign_up(&app, "etag@example.com").await;
+    let mine = Request::get("/api/movies/popular/?hide=seen")
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, _) = common::raw(&app, mine).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(headers.get("etag").is_none());
+}

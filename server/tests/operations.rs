@@ -258,12 +258,72 @@ async fn crawlers_get_a_robots_file_and_browsers_a_favicon_without_an_error() {
         common::raw(&app, Request::get("/robots.txt").body(Body::empty()).expect("req")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers[header::CONTENT_TYPE].to_str().is_ok_and(|v| v.starts_with("text/plain")));
-    for line in ["User-agent: *", "Disallow: /api/", "Disallow: /rpc/", "Disallow: /my-movies", "Allow: /"] {
+    for line in [
+        "User-agent: *",
+        "Disallow: /api/",
+        "Disallow: /rpc/",
+        "Disallow: /my-movies",
+        "Allow: /",
+        "Sitemap: http://hub.test/sitemap.xml",
+    ] {
         assert!(robots.lines().any(|l| l == line), "{line} in {robots}");
     }
     let (status, headers, _) = common::raw(&app, Request::get("/favicon.ico").body(Body::empty()).expect("req")).await;
     assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
     assert_eq!(headers[header::LOCATION], "/favicon.svg");
+}
+
+#[tokio::test]
+async fn the_sitemap_lists_the_home_page_genres_and_the_most_popular_and_best_rated_movies() {
+    let app = app().await;
+    let (status, headers, xml) =
+        common::raw(&app, Request::get("/sitemap.xml").body(Body::empty()).expect("req")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().is_ok_and(|v| v.starts_with("application/xml")));
+    assert!(xml.starts_with("<?xml") && xml.trim_end().ends_with("</urlset>"), "{xml}");
+    let locations: Vec<&str> =
+        xml.lines().filter_map(|line| line.trim().strip_prefix("<url><loc>")?.strip_suffix("</loc></url>")).collect();
+    assert_eq!(locations[..2], ["http://hub.test/", "http://hub.test/discover"]);
+    assert!(locations.contains(&"http://hub.test/discover?genre=Science+Fiction"), "{xml}");
+    for list in ["popular", "top-rated"] {
+        let (_, page) = get(&app, &format!("/api/movies/{list}/?page=5")).await;
+        let last = page["results"][19]["id"].as_u64().expect("an id");
+        assert!(locations.contains(&format!("http://hub.test/movie/{last}").as_str()), "{list} page 5");
+    }
+    let movies = locations.iter().filter(|l| l.starts_with("http://hub.test/movie/")).count();
+    assert!((100..=200).contains(&movies), "{movies} movies, each once");
+    let unique: std::collections::HashSet<_> = locations.iter().collect();
+    assert_eq!(unique.len(), locations.len());
+    assert!(!xml.contains("& "), "escaped: {xml}");
+}
+
+#[tokio::test]
+async fn the_site_can_be_installed_with_its_icons() {
+    let app = app().await;
+    let (_, _, html) = common::raw(&app, Request::get("/").body(Body::empty()).expect("req")).await;
+    assert!(html.contains(r#"<link href="/manifest.webmanifest" rel="manifest">"#), "{html}");
+    assert!(html.contains(r##"<meta name="theme-color" content="#1d4ed8""##));
+
+    // The manifest (served from public/ like the favicon) names icons that exist at their sizes.
+    let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(public.join("manifest.webmanifest")).expect("manifest")).expect("JSON");
+    assert_eq!(manifest["theme_color"], "#1d4ed8");
+    assert_eq!(manifest["start_url"], "/");
+    let icons = manifest["icons"].as_array().expect("icons");
+    for size in ["192x192", "512x512"] {
+        assert!(icons.iter().any(|icon| icon["sizes"] == size && icon["type"] == "image/png"), "a {size} PNG");
+    }
+    assert!(icons.iter().any(|icon| icon["purpose"] == "maskable"));
+    for icon in icons {
+        let file =
+            std::fs::read(public.join(icon["src"].as_str().expect("src").trim_start_matches('/'))).expect("icon");
+        if icon["type"] == "image/png" {
+            // The PNG header's width and height (IHDR, big-endian, at bytes 16..24).
+            let side = |at: usize| u32::from_be_bytes(file[at..at + 4].try_into().expect("4 bytes"));
+            assert_eq!(format!("{}x{}", side(16), side(20)), icon["sizes"].as_str().expect("sizes"), "{icon}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -7,7 +7,9 @@ use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
-use crate::components::{CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, encode_query_value};
+use crate::components::{
+    CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, encode_query_value, poster_srcset,
+};
 
 /// What the movie page shows: the details, and its rows of related movies as cards marked with
 /// what the signed-in user has done with each.
@@ -124,7 +126,14 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
             <div class="movie-hero">
                 <div class="poster">
                     {movie.poster_url.clone().map(|url| view! {
-                        <img src=url alt=format!("Poster of {}", movie.title) width="342" height="513"/>
+                        <img
+                            srcset=poster_srcset(&url)
+                            sizes="(max-width: 600px) 200px, 260px"
+                            src=url
+                            alt=format!("Poster of {}", movie.title)
+                            width="342"
+                            height="513"
+                        />
                     })}
                 </div>
                 <div class="movie-facts">

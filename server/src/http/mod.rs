@@ -6,6 +6,7 @@ mod api_guard;
 pub mod assets;
 mod auth;
 mod catalog;
+mod crawlers;
 mod error;
 mod error_pages;
 mod extract;
@@ -139,6 +140,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(api)
         .merge(ops::router())
+        .merge(crawlers::router())
         .merge(metrics::router())
         .merge(assets::router(&site_root, &state.leptos_options.site_pkg_dir, &bundle_root))
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos_options.clone()))

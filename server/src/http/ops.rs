@@ -94,23 +94,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/robots.txt", get(robots))
         // Browsers ask for /favicon.ico whatever the page says; the icon is an SVG.
         .route("/favicon.ico", get(|| async { axum::response::Redirect::permanent("/favicon.svg") }))
-}
-
-/// What crawlers may index: the pages about movies, not the API, the server functions or a
-/// user's own pages.
-async fn robots() -> impl IntoResponse {
-    const ROBOTS: &str = "User-agent: *\nDisallow: /api/\nDisallow: /rpc/\nDisallow: /signin\nDisallow: /register\n\
-                          Disallow: /account\nDisallow: /favorites\nDisallow: /my-movies\nDisallow: /for-you\nAllow: /\n";
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        ROBOTS,
-    )
 }
 
 /// The process is up and serving.
