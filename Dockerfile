@@ -1,8 +1,13 @@
 # syntax=docker/dockerfile:1
 # Multi-stage build: cargo-leptos release build, then a slim runtime with the binary and the
-# site folder, running as a non-root user. Tool versions come from scripts/versions.env.
+# site folder, running as a non-root user. Tool versions come from scripts/versions.env; the
+# Rust image is pinned to the toolchain's patch release (rust-toolchain.toml).
+#
+# The tools are their own layer (rebuilt only when versions.env changes); the crates.io
+# registry and target/ are BuildKit cache mounts, so a change to the code rebuilds the crates
+# of this workspace and not its few hundred dependencies.
 
-FROM rust:1.95-bookworm AS build
+FROM rust:1.95.0-bookworm AS build
 WORKDIR /src
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm \
@@ -16,7 +21,13 @@ RUN . scripts/versions.env \
  && rustup target add wasm32-unknown-unknown \
  && npm install -g "binaryen@$BINARYEN_VERSION"
 COPY . .
-RUN cargo leptos build --release
+# target/ is a cache mount, so the outputs are copied out of it within the same step.
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/target \
+    cargo leptos build --release \
+ && mkdir -p /out \
+ && cp target/release/server /out/server \
+ && cp -r target/site /out/site
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
@@ -24,8 +35,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --create-home --home-dir /app nexus
 WORKDIR /app
-COPY --from=build /src/target/release/server /app/server
-COPY --from=build /src/target/site /app/site
+COPY --from=build /out/server /app/server
+COPY --from=build /out/site /app/site
 RUN mkdir -p /app/data && chown nexus:nexus /app/data
 USER nexus
 ENV APP_ENV=production \

@@ -4,7 +4,8 @@
 # Nothing is downloaded from GitHub: tools come from crates.io, Debian and npm only.
 #
 #   scripts/setup.sh          build tools (Rust toolchain + WASM target, cargo-leptos, wasm-bindgen, wasm-opt)
-#   scripts/setup.sh --test   also Chromium, the end-to-end suite's Node packages and schemathesis
+#   scripts/setup.sh --test   also Chromium, the end-to-end suite's Node packages, schemathesis and
+#                             check-jsonschema
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/versions.env
@@ -70,6 +71,11 @@ if $want_test_tools; then
     step "Chromium (Debian)"
     apt_install chromium
   fi
+  # Debian's python3 makes virtualenvs only with python3-venv (ensurepip).
+  if ! python3 -c 'import ensurepip' 2>/dev/null; then
+    step "python3-venv (Debian)"
+    apt_install python3-venv
+  fi
   # The API fuzzer, in a project-local virtualenv, with every dependency pinned by
   # scripts/fuzz-constraints.txt; reinstalled when either the version or the pins change.
   fuzz_stamp=.tools/venv/.constraints.sha256
@@ -81,6 +87,17 @@ if $want_test_tools; then
     .tools/venv/bin/pip install --quiet --disable-pip-version-check \
       --constraint scripts/fuzz-constraints.txt "schemathesis==$SCHEMATHESIS_VERSION"
     echo "$constraints_hash" >"$fuzz_stamp"
+  fi
+  # The checker of the CI workflow and the Compose file, pinned the same way.
+  lint_stamp=.tools/lint-venv/.constraints.sha256
+  lint_hash="$(sha256sum scripts/lint-constraints.txt | cut -d' ' -f1)"
+  if [[ "$(.tools/lint-venv/bin/check-jsonschema --version 2>/dev/null || true)" != "check-jsonschema, version $CHECK_JSONSCHEMA_VERSION" ]] ||
+    [[ "$(cat "$lint_stamp" 2>/dev/null || true)" != "$lint_hash" ]]; then
+    step "check-jsonschema $CHECK_JSONSCHEMA_VERSION (PyPI)"
+    python3 -m venv .tools/lint-venv
+    .tools/lint-venv/bin/pip install --quiet --disable-pip-version-check \
+      --constraint scripts/lint-constraints.txt "check-jsonschema==$CHECK_JSONSCHEMA_VERSION"
+    echo "$lint_hash" >"$lint_stamp"
   fi
   # Reinstall the Node packages only when the lockfile changed.
   stamp=end2end/node_modules/.package-lock.sha256

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the tools and runs every test:
-#   0. the supply-chain check (cargo deny: licenses, bans, sources), rustfmt and clippy;
+#   0. the supply-chain check (cargo deny: licenses, bans, sources), the CI workflow and the
+#      Compose file against their schemas, rustfmt and clippy;
 #   1. the Rust tests, against the real PostgreSQL and Redis on this machine (started if down),
 #      including 60 s of mixed load (LOAD_SECONDS) and the fault suite (scripts/reliability.py);
 #   2. the Playwright suite in Chromium, against the built server on a spare port;
@@ -19,6 +20,10 @@ scripts/check-wasm-deps.sh
 
 echo "==> supply chain (cargo deny: licenses, banned crates, sources; offline)"
 cargo deny --offline check licenses bans sources
+
+echo "==> the CI workflow and the Compose file against their schemas (check-jsonschema, offline)"
+.tools/lint-venv/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/ci.yml
+.tools/lint-venv/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 echo "==> formatting and lints (rustfmt, clippy with warnings as errors)"
 cargo fmt --all --check
