@@ -390,3 +390,31 @@ async fn a_movie_page_carries_a_link_preview_and_its_genres_lead_to_discover() {
     assert_eq!(status, StatusCode::OK);
     assert!(discover.contains(r#"<option value="878" selected>Science Fiction"#), "the filter shows the genre");
 }
+
+#[tokio::test]
+async fn list_pages_carry_a_link_preview_and_a_canonical_address() {
+    let app = app().await;
+    for (path, address, title) in [
+        ("/", "http://hub.test/", "Nexus"),
+        (
+            "/discover?genre=Drama&sort=rating",
+            "http://hub.test/discover?genre=Drama&amp;sort=rating",
+            "Discover movies · Nexus",
+        ),
+        ("/search?q=dark+knight", "http://hub.test/search?q=dark+knight", "“dark knight” — search · Nexus"),
+    ] {
+        let (status, _, html) = page(&app, path, "").await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        for expected in [
+            format!(r#"<link href="{address}" rel="canonical">"#),
+            format!(r#"<meta property="og:url" content="{address}">"#),
+            format!(r#"<meta property="og:title" content="{title}">"#),
+            r#"<meta property="og:type" content="website">"#.to_owned(),
+            r#"<meta property="og:image" content="http://hub.test/icon-512.png">"#.to_owned(),
+            r#"<meta name="twitter:card" content="summary">"#.to_owned(),
+        ] {
+            assert!(html.contains(&expected), "{path}: missing {expected}");
+        }
+        assert_eq!(html.matches(r#"rel="canonical""#).count(), 1, "{path}: one canonical link");
+    }
+}

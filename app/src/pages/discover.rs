@@ -12,8 +12,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorText, HideMineToggle, History, Latest, MovieGrid, MovieGridSkeleton, Pager, on_back_or_forward,
-    query_string, use_page_number,
+    CardMovie, ErrorText, HideMineToggle, History, Latest, LinkPreview, MovieGrid, MovieGridSkeleton, Pager,
+    on_back_or_forward, query_string, use_page_number,
 };
 
 /// Every genre, for the filter's choices.
@@ -108,6 +108,8 @@ fn sort_label(sort: DiscoverSort) -> &'static str {
     }
 }
 
+const DISCOVER_DESCRIPTION: &str = "Discover movies by genre, years and rating, sorted your way.";
+
 #[component]
 pub fn DiscoverPage() -> impl IntoView {
     let form = use_query_map().with_untracked(|query| DiscoverForm::from_fields(|name| query.get(name)));
@@ -123,7 +125,12 @@ pub fn DiscoverPage() -> impl IntoView {
 
     view! {
         <Title text="Discover"/>
-        <Meta name="description" content="Discover movies by genre, years and rating, sorted your way."/>
+        <Meta name="description" content=DISCOVER_DESCRIPTION/>
+        <LinkPreview
+            title="Discover movies · Nexus".to_owned()
+            description=DISCOVER_DESCRIPTION.to_owned()
+            path=form.address(page)
+        />
         <section class="discover">
             <h1>"Discover movies"</h1>
             <HideMineToggle/>

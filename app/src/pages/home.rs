@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorNotice, ErrorText, HideMineToggle, History, Latest, MovieGrid, MovieGridSkeleton, is_plain_click,
-    on_back_or_forward,
+    CardMovie, ErrorNotice, ErrorText, HideMineToggle, History, Latest, LinkPreview, MovieGrid, MovieGridSkeleton,
+    is_plain_click, on_back_or_forward,
 };
 
 /// How many movies each row under trending shows.
@@ -77,6 +77,8 @@ pub async fn list_home_row(row: HomeRow) -> Result<Page<CardMovie>, AppError> {
     Ok(crate::server::browsing_cards(list.map(CardMovie::from)).await)
 }
 
+const HOME_DESCRIPTION: &str = "What is trending today and this week, with popular, top rated and upcoming movies.";
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     let window =
@@ -85,7 +87,8 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <Title text=""/>
-        <Meta name="description" content="What is trending today and this week, with popular, top rated and upcoming movies."/>
+        <Meta name="description" content=HOME_DESCRIPTION/>
+        <LinkPreview title="Nexus".to_owned() description=HOME_DESCRIPTION.to_owned() path="/".to_owned()/>
         <HideMineToggle/>
         <Suspense fallback=|| view! { <MovieGridSkeleton/> }>
             {move || Suspend::new(async move {

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, encode_query_value, poster_srcset,
+    CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, absolute_url, encode_query_value, poster_srcset,
 };
 
 /// What the movie page shows: the details, and its rows of related movies as cards marked with
@@ -186,20 +186,6 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
                 </section>
             })}
         </article>
-    }
-}
-
-/// `path` on this site as an absolute address (`PUBLIC_URL` + path), for canonical links and
-/// link previews, which crawlers need absolute. Pages render on the server only.
-fn absolute_url(path: &str) -> Option<String> {
-    #[cfg(feature = "ssr")]
-    return crate::server::services()
-        .ok()
-        .map(|services| format!("{}{path}", services.public_url.trim_end_matches('/')));
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = path;
-        None
     }
 }
 

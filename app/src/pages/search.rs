@@ -13,8 +13,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, CardRefusal, ErrorText, History, Latest, MovieGrid, MovieGridSkeleton, Pager, encode_query_value,
-    on_back_or_forward, use_page_number,
+    CardMovie, CardRefusal, ErrorText, History, Latest, LinkPreview, MovieGrid, MovieGridSkeleton, Pager,
+    encode_query_value, on_back_or_forward, use_page_number,
 };
 
 /// How long typing must pause before the results follow it.
@@ -44,6 +44,11 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text=page_title(&query)/>
         <Meta name="description" content="Search movies by title."/>
+        <LinkPreview
+            title=format!("{} · Nexus", page_title(&query))
+            description="Search movies by title.".to_owned()
+            path=if query.is_empty() { "/search".to_owned() } else { format!("/search?q={}", encode_query_value(&query)) }
+        />
         <section class="search">
             <h1>"Search movies"</h1>
             <CardRefusal/>
