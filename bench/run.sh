@@ -8,6 +8,9 @@
 #   DURATION=30s bench/run.sh trending  # one target, longer
 #   bench/run.sh for-you                # "For you" of a user with 50 favorites (warm)
 #   bench/run.sh home favorites         # the server-rendered home page; a 50-favorite list
+#   bench/run.sh graphql-movie graphql-list  # GraphQL: one movie with cast and related movies
+#                                       # (REST's details); a popular page with each movie's
+#                                       # runtime, directors and the user's state (DataLoader)
 # The last column is the server's peak resident memory (VmHWM) so far in that run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +37,17 @@ path_of() {
     for-you) echo "/api/recommendations/" ;;
     favorites) echo "/api/favorites/?page_size=50" ;;
     home) echo "/" ;;
+    graphql-*) echo "/api/graphql" ;;
     *) echo "unknown target $1" >&2; exit 2 ;;
+  esac
+}
+
+# The body of a GraphQL target (sent as POST), empty for the others.
+graphql_of() {
+  case "$1" in
+    graphql-movie) echo '{"query":"{ movie(id: 1267) { title runtime directors cast { name } recommendations { results { id title posterUrl } } } }"}' ;;
+    graphql-list) echo '{"query":"{ popular { results { id title runtime directors mine { favorite watchlist rating } } } }"}' ;;
+    *) echo "" ;;
   esac
 }
 
@@ -82,12 +95,22 @@ for cache in memory redis; do
   for target in "${targets[@]}"; do
     url="http://$ADDR$(path_of "$target")"
     auth=()
-    if [[ "$target" == for-you || "$target" == favorites ]]; then auth=(-H "authorization: Bearer $(prepare_user)"); fi
-    curl -fsS "${auth[@]}" "$url" >/dev/null   # warm: the measured requests are cache hits
+    if [[ "$target" == for-you || "$target" == favorites || "$target" == graphql-list ]]; then
+      auth=(-H "authorization: Bearer $(prepare_user)")
+    fi
+    body="$(graphql_of "$target")"
+    post=()
+    if [[ -n "$body" ]]; then post=(-m POST -T application/json -d "$body"); fi
+    # warm: the measured requests are cache hits
+    if [[ -n "$body" ]]; then
+      curl -fsS "${auth[@]}" -H 'content-type: application/json' -d "$body" "$url" >/dev/null
+    else
+      curl -fsS "${auth[@]}" "$url" >/dev/null
+    fi
     # identity: the server's own work; br: what a browser asks for (compression included).
     for encoding in identity br; do
     for connections in 16 64; do
-      REPORT="$(oha --no-tui --output-format json -z "$DURATION" -c "$connections" -H "accept-encoding: $encoding" "${auth[@]}" "$url")" \
+      REPORT="$(oha --no-tui --output-format json -z "$DURATION" -c "$connections" -H "accept-encoding: $encoding" "${auth[@]}" "${post[@]}" "$url")" \
         PEAK_KB="$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")" \
         python3 - "$target" "$cache" "$encoding" "$connections" <<'PY'
 import json, os, sys
