@@ -368,9 +368,10 @@ async fn bad_queries_get_graphql_errors_never_a_500() {
     for (request, status, code) in [
         (request("text/plain", "{}"), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
         (request("application/json", "{\"query\": "), StatusCode::BAD_REQUEST, "malformed_body"),
+        // A batch is a body of the wrong shape, as it would be for any JSON body of the API.
         (
             request("application/json", "[{\"query\": \"{ genres { id } }\"}]"),
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "malformed_body",
         ),
         (

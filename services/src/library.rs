@@ -107,6 +107,26 @@ impl LibraryService {
         Ok(())
     }
 
+    /// Puts a movie on the shelf (`on`) or takes it off. Taking off what is not there meets the
+    /// caller's intent, so it is not an error (unlike [`Self::remove`], for REST's DELETE).
+    pub async fn set_on_shelf(&self, shelf: Shelf, account: Uuid, tmdb_id: u64, on: bool) -> Result<(), LibraryError> {
+        if on {
+            return self.add(shelf, account, tmdb_id).await.map(|_| ());
+        }
+        match self.remove(shelf, account, tmdb_id).await {
+            Ok(()) | Err(LibraryError::NotFound) => Ok(()),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// No longer seen, whether or not it was (unlike [`Self::unrate`], for REST's DELETE).
+    pub async fn forget_seen(&self, account: Uuid, tmdb_id: u64) -> Result<(), LibraryError> {
+        match self.unrate(account, tmdb_id).await {
+            Ok(()) | Err(LibraryError::NotFound) => Ok(()),
+            Err(other) => Err(other),
+        }
+    }
+
     /// Marks a movie seen, with a rating from 1 to 10 or none, replacing an earlier rating;
     /// it leaves the watchlist. `true` when it was not seen before.
     pub async fn rate(

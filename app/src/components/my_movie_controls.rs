@@ -44,10 +44,8 @@ pub async fn rate_movie(tmdb_id: u64, rating: String) -> Result<Option<u8>, AppE
     let services = crate::server::services()?;
     let rating = match rating.trim() {
         "unseen" => {
-            return match services.library.unrate(account, tmdb_id).await {
-                Ok(()) | Err(services::library::LibraryError::NotFound) => Ok(None),
-                Err(other) => Err(other.into()),
-            };
+            services.library.forget_seen(account, tmdb_id).await?;
+            return Ok(None);
         }
         "" => None,
         text => Some(

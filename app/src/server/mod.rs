@@ -175,23 +175,16 @@ pub async fn browsing_cards(mut page: api_types::Page<CardMovie>) -> api_types::
     page.map(|card| mark(&library, card))
 }
 
-/// Puts a movie on a shelf (`on`) or takes it off. Taking off what is not there meets the
-/// user's intent, so it is not an error.
+/// Puts a movie on a shelf (`on`) or takes it off ([`LibraryService::set_on_shelf`]).
+///
+/// [`LibraryService::set_on_shelf`]: services::library::LibraryService::set_on_shelf
 pub async fn set_shelf(
     shelf: services::accounts::store::Shelf,
     account: Uuid,
     tmdb_id: u64,
     on: bool,
 ) -> Result<(), AppError> {
-    let library = services()?.library;
-    if on {
-        library.add(shelf, account, tmdb_id).await?;
-        return Ok(());
-    }
-    match library.remove(shelf, account, tmdb_id).await {
-        Ok(()) | Err(services::library::LibraryError::NotFound) => Ok(()),
-        Err(other) => Err(other.into()),
-    }
+    Ok(services()?.library.set_on_shelf(shelf, account, tmdb_id, on).await?)
 }
 
 #[cfg(test)]

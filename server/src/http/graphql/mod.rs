@@ -11,8 +11,8 @@
 //! each entry asks; each upstream call counts [`types::UPSTREAM_COST`]).
 //!
 //! async-graphql's own axum extractor is not used: it streams the body past axum's body limit
-//! and accepts multipart uploads; the body here is read by axum's `Bytes`, bounded like every
-//! other route's.
+//! and accepts multipart uploads; the body here is read by `ApiJson`, bounded like every other
+//! route's and refused in the same shape.
 
 mod context;
 mod error;
@@ -23,10 +23,8 @@ mod types;
 
 use api_types::ErrorCode;
 use async_graphql::{EmptySubscription, ErrorExtensionValues, Schema, SchemaBuilder, Value};
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Extension, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -36,7 +34,7 @@ use self::context::{Loaders, Viewer};
 use self::mutation::Mutation;
 use self::query::Query;
 use super::AppState;
-use super::error::ApiError;
+use super::extract::ApiJson;
 use super::session;
 
 pub type NexusSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -72,41 +70,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .layer(Extension(schema))
 }
 
-/// Runs one GraphQL operation.
+/// Runs one GraphQL operation. The body is read as every JSON body of the API is (`ApiJson`:
+/// 415, 400, 422 and 413 in the API's error shape); a batch (a JSON array) is refused as a body
+/// of the wrong shape.
 async fn execute(
     State(state): State<AppState>,
     Extension(schema): Extension<NexusSchema>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    ApiJson(request): ApiJson<async_graphql::Request>,
 ) -> Response {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("application/json"));
-    if !is_json {
-        return ApiError::UnsupportedMediaType.into_response();
-    }
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return ApiError::PayloadTooLarge.into_response();
-        }
-        Err(rejection) => {
-            return ApiError::MalformedBody { message: rejection.body_text(), status: 400 }.into_response();
-        }
-    };
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
-        Ok(request) => request,
-        Err(error) => {
-            let message = if body.first() == Some(&b'[') {
-                "send one operation as `{\"query\": ...}`; batches are not accepted".to_owned()
-            } else {
-                error.to_string()
-            };
-            return ApiError::MalformedBody { message, status: 400 }.into_response();
-        }
-    };
     let request_id = headers.get("x-request-id").and_then(|id| id.to_str().ok()).map(str::to_owned);
 
     if request.query.len() > MAX_QUERY_BYTES {

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use async_graphql::{Context, Object};
 use services::accounts::store::Shelf;
 use services::catalog::{CatalogError, DEFAULT_LANGUAGE};
-use services::library::LibraryError;
 
 use super::context::Viewer;
 use super::error::{FieldError, FieldResult};
@@ -19,15 +18,7 @@ pub struct Mutation;
 /// Puts a movie on a shelf or takes it off, then answers with the movie.
 async fn shelve(ctx: &Context<'_>, shelf: Shelf, movie_id: u64, on: bool) -> FieldResult<Movie> {
     let account = ctx.data_unchecked::<Viewer>().account()?;
-    let library = &ctx.data_unchecked::<AppState>().library;
-    if on {
-        library.add(shelf, account, movie_id).await?;
-    } else {
-        match library.remove(shelf, account, movie_id).await {
-            Ok(()) | Err(LibraryError::NotFound) => {}
-            Err(other) => return Err(other.into()),
-        }
-    }
+    ctx.data_unchecked::<AppState>().library.set_on_shelf(shelf, account, movie_id, on).await?;
     movie(ctx, movie_id).await
 }
 
@@ -91,10 +82,7 @@ impl Mutation {
     #[graphql(complexity = "UPSTREAM_COST + child_complexity")]
     async fn unrate(&self, ctx: &Context<'_>, movie_id: u64) -> FieldResult<Movie> {
         let account = ctx.data_unchecked::<Viewer>().account()?;
-        match ctx.data_unchecked::<AppState>().library.unrate(account, movie_id).await {
-            Ok(()) | Err(LibraryError::NotFound) => {}
-            Err(other) => return Err(other.into()),
-        }
+        ctx.data_unchecked::<AppState>().library.forget_seen(account, movie_id).await?;
         movie(ctx, movie_id).await
     }
 }
