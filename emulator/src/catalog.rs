@@ -204,11 +204,30 @@ pub struct DiscoverFilter {
     pub year: Option<i32>,
     pub min_vote_average: Option<f64>,
     pub min_vote_count: Option<u64>,
+    /// Every one of these people worked on the film (TMDb's comma).
+    pub all_people: Vec<u64>,
+    /// At least one of them did (TMDb's pipe).
+    pub any_people: Vec<u64>,
+}
+
+/// Someone who made films. The source names only directors, so every person here is a
+/// director, credited with exactly the films the data says they directed.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: u64,
+    pub name: String,
+    /// Their films, oldest first (undated last).
+    pub directed: Vec<u64>,
+    /// The sum of their films' popularity: TMDb's person popularity follows their work's.
+    pub popularity: f64,
 }
 
 pub struct Catalog {
     movies: Vec<Movie>,
     by_id: HashMap<u64, usize>,
+    people: Vec<Person>,
+    person_by_id: HashMap<u64, usize>,
+    person_by_name: HashMap<String, u64>,
 }
 
 impl Catalog {
@@ -220,8 +239,11 @@ impl Catalog {
     pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
         let records: Vec<Record> = serde_json::from_str(json)?;
         let movies: Vec<Movie> = records.into_iter().map(Movie::from_record).collect();
-        let by_id = movies.iter().enumerate().map(|(index, movie)| (movie.id, index)).collect();
-        Ok(Self { movies, by_id })
+        let by_id: HashMap<u64, usize> = movies.iter().enumerate().map(|(index, movie)| (movie.id, index)).collect();
+        let people = people_of(&movies);
+        let person_by_id = people.iter().enumerate().map(|(index, person)| (person.id, index)).collect();
+        let person_by_name = people.iter().map(|person| (person.name.clone(), person.id)).collect();
+        Ok(Self { movies, by_id, people, person_by_id, person_by_name })
     }
 
     pub fn len(&self) -> usize {
@@ -234,6 +256,50 @@ impl Catalog {
 
     pub fn get(&self, id: u64) -> Option<&Movie> {
         self.by_id.get(&id).map(|index| &self.movies[*index])
+    }
+
+    pub fn person(&self, id: u64) -> Option<&Person> {
+        self.person_by_id.get(&id).map(|index| &self.people[*index])
+    }
+
+    /// The id of the person of that name, as credits carry it.
+    pub fn person_id(&self, name: &str) -> Option<u64> {
+        self.person_by_name.get(name).copied()
+    }
+
+    /// The films a person directed, oldest first.
+    pub fn directed_by(&self, person: &Person) -> Vec<&Movie> {
+        person.directed.iter().filter_map(|id| self.get(*id)).collect()
+    }
+
+    /// People whose name holds every word of the query, as [`Catalog::search`] matches titles:
+    /// exact names first, then names that start with the query, then the most popular.
+    pub fn search_people(&self, query: &str) -> Vec<&Person> {
+        let query = search_key(query.trim());
+        let words: Vec<&str> = query.split_whitespace().collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<(u8, &Person)> = self
+            .people
+            .iter()
+            .filter_map(|person| {
+                let name = search_key(&person.name);
+                if !words.iter().all(|word| name.contains(word)) {
+                    return None;
+                }
+                let rank = if name == query {
+                    0
+                } else if name.starts_with(&query) {
+                    1
+                } else {
+                    2
+                };
+                Some((rank, person))
+            })
+            .collect();
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.popularity.total_cmp(&a.1.popularity)).then(a.1.id.cmp(&b.1.id)));
+        hits.into_iter().map(|(_, person)| person).collect()
     }
 
     /// Most popular first.
@@ -325,6 +391,11 @@ impl Catalog {
             .filter(|m| filter.year.is_none_or(|y| m.year() == Some(y)))
             .filter(|m| filter.min_vote_average.is_none_or(|min| m.vote_average >= min))
             .filter(|m| filter.min_vote_count.is_none_or(|min| m.vote_count >= min))
+            .filter(|m| {
+                let director = m.director.as_deref().and_then(|name| self.person_id(name));
+                filter.all_people.iter().all(|id| director == Some(*id))
+                    && (filter.any_people.is_empty() || filter.any_people.iter().any(|id| director == Some(*id)))
+            })
             .collect();
         sort(&mut list, order);
         list
@@ -403,6 +474,42 @@ fn sort(list: &mut [&Movie], order: SortBy) {
         };
         primary.then(a.id.cmp(&b.id))
     });
+}
+
+/// Everyone the films credit, each with a stable id: FNV-1a of the name, as TMDb keeps one id
+/// per person whatever else changes. Ids are kept below ten million (TMDb's range); the rare
+/// collision moves the later name, in name order, to the next free id.
+fn people_of(movies: &[Movie]) -> Vec<Person> {
+    let mut films: HashMap<&str, Vec<&Movie>> = HashMap::new();
+    for movie in movies {
+        if let Some(director) = movie.director.as_deref() {
+            films.entry(director).or_default().push(movie);
+        }
+    }
+    let mut names: Vec<&str> = films.keys().copied().collect();
+    names.sort_unstable();
+    let mut taken = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut id = name_hash(name) % 10_000_000;
+            while id == 0 || !taken.insert(id) {
+                id = (id + 1) % 10_000_000;
+            }
+            let mut directed = films[name].clone();
+            directed.sort_by_key(|m| (m.release_date.is_none(), m.release_date, m.id));
+            Person {
+                id,
+                name: name.to_owned(),
+                popularity: directed.iter().map(|m| m.popularity).sum(),
+                directed: directed.iter().map(|m| m.id).collect(),
+            }
+        })
+        .collect()
+}
+
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// A repeatable number in [0, 1) for a film in a period (splitmix64).
@@ -509,6 +616,39 @@ mod tests {
             assert!(movie.vote_average >= 7.0);
         }
         assert!(list.windows(2).all(|w| w[0].vote_average >= w[1].vote_average));
+    }
+
+    #[test]
+    fn every_director_is_a_person_with_exactly_their_films() {
+        let catalog = catalog();
+        let nolan = catalog.search_people("christopher nolan")[0];
+        assert_eq!(nolan.name, "Christopher Nolan");
+        let titles: Vec<&str> = catalog.directed_by(nolan).iter().map(|m| m.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["Following", "Memento", "Insomnia", "Batman Begins", "The Prestige", "The Dark Knight", "Inception"]
+        );
+        let directed = catalog.movies.iter().filter(|m| m.director.is_some()).count();
+        assert_eq!(catalog.people.iter().map(|p| p.directed.len()).sum::<usize>(), directed);
+        let ids: std::collections::HashSet<u64> = catalog.people.iter().map(|p| p.id).collect();
+        assert_eq!(ids.len(), catalog.people.len(), "every person has an id of their own");
+        assert!(catalog.people.iter().all(|p| catalog.person(p.id).is_some_and(|found| found.name == p.name)));
+    }
+
+    #[test]
+    fn people_are_found_by_any_part_of_their_name_and_discovered_by_id() {
+        let catalog = catalog();
+        let nolans: Vec<&str> = catalog.search_people("NOLAN").iter().map(|p| p.name.as_str()).collect();
+        assert!(nolans.contains(&"Christopher Nolan"), "{nolans:?}");
+        assert!(catalog.search_people("  ").is_empty());
+        let nolan = catalog.person_id("Christopher Nolan").expect("a person");
+        let filter = DiscoverFilter { all_people: vec![nolan], ..DiscoverFilter::default() };
+        assert_eq!(catalog.discover(&filter, SortBy::PopularityDesc).len(), 7);
+        let spielberg = catalog.person_id("Steven Spielberg").expect("a person");
+        let either = DiscoverFilter { any_people: vec![nolan, spielberg], ..DiscoverFilter::default() };
+        assert_eq!(catalog.discover(&either, SortBy::PopularityDesc).len(), 7 + 23);
+        let both = DiscoverFilter { all_people: vec![nolan, spielberg], ..DiscoverFilter::default() };
+        assert!(catalog.discover(&both, SortBy::PopularityDesc).is_empty());
     }
 
     #[test]

@@ -6,11 +6,14 @@ use std::fmt::Write;
 /// The sizes TMDb's `/configuration` lists; any of them is accepted in an image URL.
 pub const POSTER_SIZES: &[&str] = &["w92", "w154", "w185", "w342", "w500", "w780", "original"];
 pub const BACKDROP_SIZES: &[&str] = &["w300", "w780", "w1280", "original"];
+pub const PROFILE_SIZES: &[&str] = &["w45", "w185", "h632", "original"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageKind {
     Poster,
     Backdrop,
+    /// A person's photo; the id is the person's, not a film's.
+    Profile,
 }
 
 impl ImageKind {
@@ -18,6 +21,7 @@ impl ImageKind {
         match self {
             Self::Poster => format!("/poster-{id}.svg"),
             Self::Backdrop => format!("/backdrop-{id}.svg"),
+            Self::Profile => format!("/profile-{id}.svg"),
         }
     }
 
@@ -28,6 +32,7 @@ impl ImageKind {
         let kind = match kind {
             "poster" => Self::Poster,
             "backdrop" => Self::Backdrop,
+            "profile" => Self::Profile,
             _ => return None,
         };
         Some((kind, id.parse().ok()?))
@@ -35,14 +40,37 @@ impl ImageKind {
 }
 
 pub fn is_known_size(size: &str) -> bool {
-    POSTER_SIZES.contains(&size) || BACKDROP_SIZES.contains(&size)
+    POSTER_SIZES.contains(&size) || BACKDROP_SIZES.contains(&size) || PROFILE_SIZES.contains(&size)
+}
+
+/// A person's portrait: their initials over a colour of their own, and their name.
+pub fn render_profile(id: u64, name: &str) -> String {
+    let hue = (id.wrapping_mul(89) % 360) as u32;
+    let initials: String = name.split_whitespace().filter_map(|word| word.chars().next()).take(3).collect();
+    let mut svg = String::with_capacity(768);
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 450" width="300" height="450" role="img" aria-label="{label}"><rect width="100%" height="100%" fill="hsl({hue},35%,24%)"/><circle cx="150" cy="170" r="96" fill="hsl({hue},45%,46%)"/><text x="150" y="198" text-anchor="middle" font-family="system-ui,sans-serif" font-weight="700" font-size="80" fill="#fff">{initials}</text>"##,
+        label = escape(name),
+        initials = escape(&initials)
+    );
+    for (index, line) in wrap(name, 16).iter().take(2).enumerate() {
+        let _ = write!(
+            svg,
+            r##"<text x="150" y="{y}" text-anchor="middle" font-family="system-ui,sans-serif" font-size="30" fill="#fff">{text}</text>"##,
+            y = 340 + index * 38,
+            text = escape(line)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
 }
 
 pub fn render(kind: ImageKind, id: u64, title: &str, year: Option<i32>) -> String {
     let hue = (id.wrapping_mul(137) % 360) as u32;
     let accent = (hue + 40) % 360;
     let (width, height, chars_per_line, font_size) = match kind {
-        ImageKind::Poster => (500, 750, 14, 44),
+        ImageKind::Poster | ImageKind::Profile => (500, 750, 14, 44),
         ImageKind::Backdrop => (1280, 720, 28, 64),
     };
     let mut svg = String::with_capacity(1024);
@@ -118,6 +146,8 @@ mod tests {
 
     #[test]
     fn titles_are_escaped_and_wrapped() {
+        let portrait = render_profile(3, "Jean-Pierre <Jeunet> & Co");
+        assert!(portrait.contains(">J&lt;&amp;<") && !portrait.contains("<Jeunet>"), "{portrait}");
         let svg = render(ImageKind::Poster, 7, "Tom & Jerry <The Movie> with a very long title indeed", Some(1992));
         assert!(svg.contains("Tom &amp; Jerry"));
         assert!(!svg.contains("<The"));

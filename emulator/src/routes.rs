@@ -15,7 +15,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use crate::Emulator;
-use crate::catalog::{CATALOG_TODAY, DiscoverFilter, GENRES, Movie, SortBy, genre_name};
+use crate::catalog::{CATALOG_TODAY, DiscoverFilter, GENRES, Movie, Person, SortBy, genre_name};
 use crate::faults::{Fault, FaultSettings};
 use crate::images::{self, ImageKind};
 
@@ -35,6 +35,9 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/movie/{id}/recommendations", get(recommendations))
         .route("/movie/{id}/similar", get(similar))
         .route("/search/movie", get(search))
+        .route("/search/person", get(search_people))
+        .route("/person/{id}", get(person))
+        .route("/person/{id}/movie_credits", get(person_movie_credits))
         .route("/discover/movie", get(discover))
         .fallback(|| async { TmdbError::NotFound })
         .layer(middleware::from_fn_with_state(emulator.clone(), require_credential))
@@ -197,6 +200,71 @@ impl Emulator {
     fn movie(&self, id: &str) -> Result<&Movie, TmdbError> {
         id.parse::<u64>().ok().and_then(|id| self.catalog.get(id)).ok_or(TmdbError::NotFound)
     }
+
+    fn person(&self, id: &str) -> Result<&Person, TmdbError> {
+        id.parse::<u64>().ok().and_then(|id| self.catalog.person(id)).ok_or(TmdbError::NotFound)
+    }
+
+    /// A person as `/person/{id}` describes them. The data has no birthdays or birthplaces, so
+    /// those are null, as TMDb leaves them for people it knows little about; the biography is
+    /// written from their films.
+    fn person_details(&self, person: &Person) -> Value {
+        json!({
+            "adult": false,
+            "also_known_as": [],
+            "biography": self.biography(person),
+            "birthday": null,
+            "deathday": null,
+            "gender": 0,
+            "homepage": null,
+            "id": person.id,
+            "imdb_id": null,
+            "known_for_department": "Directing",
+            "name": person.name,
+            "place_of_birth": null,
+            "popularity": person.popularity,
+            "profile_path": ImageKind::Profile.path(person.id),
+        })
+    }
+
+    fn biography(&self, person: &Person) -> String {
+        let films = self.catalog.directed_by(person);
+        let years: Vec<i32> = films.iter().filter_map(|m| m.year()).collect();
+        let mut text = format!("{} is a film director", person.name);
+        match (years.iter().min(), years.iter().max()) {
+            (Some(first), Some(last)) if first != last => {
+                text.push_str(&format!(" whose films span {first} to {last}"))
+            }
+            (Some(year), _) => text.push_str(&format!(" whose film came out in {year}")),
+            _ => {}
+        }
+        let mut best: Vec<&&Movie> = films.iter().collect();
+        best.sort_by(|a, b| b.popularity.total_cmp(&a.popularity).then(a.id.cmp(&b.id)));
+        let titles: Vec<String> = best.iter().take(3).map(|m| m.title.clone()).collect();
+        match titles.as_slice() {
+            [] => text.push('.'),
+            [only] => text.push_str(&format!(". Their best known film is {only}.")),
+            [rest @ .., last] => text.push_str(&format!(". Best known for {} and {last}.", rest.join(", "))),
+        }
+        text
+    }
+
+    /// `movie_credits`: the data credits directors only, so `cast` is empty.
+    fn movie_credits(&self, person: &Person) -> Value {
+        let crew: Vec<Value> = self
+            .catalog
+            .directed_by(person)
+            .into_iter()
+            .map(|movie| {
+                let mut credit = self.summary(movie);
+                credit["credit_id"] = json!(format!("{:x}-{:x}", person.id, movie.id));
+                credit["department"] = json!("Directing");
+                credit["job"] = json!("Director");
+                credit
+            })
+            .collect();
+        json!({ "id": person.id, "cast": [], "crew": crew })
+    }
 }
 
 async fn configuration(State(emulator): State<Arc<Emulator>>) -> Json<Value> {
@@ -206,7 +274,7 @@ async fn configuration(State(emulator): State<Arc<Emulator>>) -> Json<Value> {
             "secure_base_url": emulator.image_base_url,
             "backdrop_sizes": images::BACKDROP_SIZES,
             "poster_sizes": images::POSTER_SIZES,
-            "profile_sizes": ["w45", "w185", "h632", "original"],
+            "profile_sizes": images::PROFILE_SIZES,
             "logo_sizes": ["w45", "w92", "w154", "w185", "w300", "w500", "original"],
             "still_sizes": ["w92", "w185", "w300", "original"],
         },
@@ -273,10 +341,74 @@ async fn search(State(emulator): State<Arc<Emulator>>, Query(params): Params) ->
     Ok(Json(emulator.page(&emulator.catalog.search(query, year), page)))
 }
 
-fn genre_ids(raw: &str, separator: char) -> Result<Vec<u32>, TmdbError> {
+async fn search_people(State(emulator): State<Arc<Emulator>>, Query(params): Params) -> Result<Json<Value>, TmdbError> {
+    let page = page_param(&params)?;
+    let query = params.get("query").map(String::as_str).unwrap_or_default();
+    let people = emulator.catalog.search_people(query);
+    let total_results = people.len();
+    let results: Vec<Value> = people
+        .iter()
+        .skip((page - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|person| {
+            let mut best = emulator.catalog.directed_by(person);
+            best.sort_by(|a, b| b.popularity.total_cmp(&a.popularity).then(a.id.cmp(&b.id)));
+            let known_for: Vec<Value> = best
+                .iter()
+                .take(3)
+                .map(|movie| {
+                    let mut item = emulator.summary(movie);
+                    item["media_type"] = json!("movie");
+                    item
+                })
+                .collect();
+            json!({
+                "adult": false,
+                "gender": 0,
+                "id": person.id,
+                "known_for": known_for,
+                "known_for_department": "Directing",
+                "name": person.name,
+                "original_name": person.name,
+                "popularity": person.popularity,
+                "profile_path": ImageKind::Profile.path(person.id),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "page": page,
+        "results": results,
+        "total_pages": total_results.div_ceil(PAGE_SIZE).min(MAX_PAGE),
+        "total_results": total_results,
+    })))
+}
+
+async fn person(
+    State(emulator): State<Arc<Emulator>>,
+    Path(id): Path<String>,
+    Query(params): Params,
+) -> Result<Json<Value>, TmdbError> {
+    let person = emulator.person(&id)?;
+    let mut body = emulator.person_details(person);
+    let appended = params.get("append_to_response").map(String::as_str).unwrap_or_default();
+    if appended.split(',').any(|part| part.trim() == "movie_credits") {
+        body["movie_credits"] = emulator.movie_credits(person);
+    }
+    Ok(Json(body))
+}
+
+async fn person_movie_credits(
+    State(emulator): State<Arc<Emulator>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, TmdbError> {
+    let person = emulator.person(&id)?;
+    Ok(Json(emulator.movie_credits(person)))
+}
+
+fn ids<T: std::str::FromStr>(raw: &str, separator: char, parameter: &str) -> Result<Vec<T>, TmdbError> {
     raw.split(separator)
         .filter(|part| !part.is_empty())
-        .map(|part| part.trim().parse().map_err(|_| TmdbError::InvalidParameters("with_genres is not valid".into())))
+        .map(|part| part.trim().parse().map_err(|_| TmdbError::InvalidParameters(format!("{parameter} is not valid"))))
         .collect()
 }
 
@@ -285,9 +417,19 @@ async fn discover(State(emulator): State<Arc<Emulator>>, Query(params): Params) 
     let mut filter = DiscoverFilter::default();
     if let Some(raw) = params.get("with_genres") {
         if raw.contains('|') {
-            filter.any_genres = genre_ids(raw, '|')?;
+            filter.any_genres = ids(raw, '|', "with_genres")?;
         } else {
-            filter.all_genres = genre_ids(raw, ',')?;
+            filter.all_genres = ids(raw, ',', "with_genres")?;
+        }
+    }
+    // TMDb's `with_people`, and `with_crew`, which this data's people (directors) all are.
+    for parameter in ["with_people", "with_crew"] {
+        if let Some(raw) = params.get(parameter) {
+            if raw.contains('|') {
+                filter.any_people.extend(ids::<u64>(raw, '|', parameter)?);
+            } else {
+                filter.all_people.extend(ids::<u64>(raw, ',', parameter)?);
+            }
         }
     }
     filter.released_from = parsed(&params, "primary_release_date.gte")?;
@@ -349,7 +491,7 @@ async fn details(
     let appended = params.get("append_to_response").map(String::as_str).unwrap_or_default();
     for part in appended.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let value = match part {
-            "credits" => credits(movie),
+            "credits" => credits(&emulator, movie),
             "videos" => json!({ "results": [] }),
             "release_dates" => release_dates(movie),
             "recommendations" => emulator.page(&emulator.catalog.recommendations(movie), 1),
@@ -363,27 +505,23 @@ async fn details(
 }
 
 /// The source names a film's director but no cast, so the cast is empty rather than invented.
-fn credits(movie: &Movie) -> Value {
+fn credits(emulator: &Emulator, movie: &Movie) -> Value {
     let crew: Vec<Value> = movie
         .director
         .iter()
-        .map(|name| {
+        .filter_map(|name| emulator.catalog.person_id(name).map(|id| (id, name)))
+        .map(|(id, name)| {
             json!({
-                "id": person_id(name),
+                "id": id,
                 "name": name,
                 "job": "Director",
                 "department": "Directing",
-                "profile_path": null,
+                "credit_id": format!("{id:x}-{:x}", movie.id),
+                "profile_path": ImageKind::Profile.path(id),
             })
         })
         .collect();
     json!({ "id": movie.id, "cast": [], "crew": crew })
-}
-
-fn person_id(name: &str) -> u64 {
-    // FNV-1a: a stable id for a name, as TMDb has one per person.
-    name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3))
-        % 10_000_000
 }
 
 fn release_dates(movie: &Movie) -> Value {
@@ -403,14 +541,18 @@ fn release_dates(movie: &Movie) -> Value {
 }
 
 async fn image(State(emulator): State<Arc<Emulator>>, Path((size, file)): Path<(String, String)>) -> Response {
-    let found = images::is_known_size(&size)
-        .then(|| ImageKind::parse_file(&file))
-        .flatten()
-        .and_then(|(kind, id)| emulator.catalog.get(id).map(|movie| (kind, movie)));
-    let Some((kind, movie)) = found else {
+    let svg =
+        images::is_known_size(&size).then(|| ImageKind::parse_file(&file)).flatten().and_then(
+            |(kind, id)| match kind {
+                ImageKind::Profile => {
+                    emulator.catalog.person(id).map(|person| images::render_profile(person.id, &person.name))
+                }
+                _ => emulator.catalog.get(id).map(|movie| images::render(kind, movie.id, &movie.title, movie.year())),
+            },
+        );
+    let Some(svg) = svg else {
         return TmdbError::NotFound.into_response();
     };
-    let svg = images::render(kind, movie.id, &movie.title, movie.year());
     ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=604800, immutable")], svg)
         .into_response()
 }

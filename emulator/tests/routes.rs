@@ -96,6 +96,46 @@ async fn details_append_everything_in_one_call() {
 }
 
 #[tokio::test]
+async fn directors_are_people_with_their_films_photos_and_a_search() {
+    let (status, found) = get("/3/search/person?query=nolan").await;
+    assert_eq!(status, StatusCode::OK);
+    let nolan = found["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|p| p["name"] == "Christopher Nolan")
+        .expect("Christopher Nolan is found")
+        .clone();
+    assert_eq!(nolan["known_for"][0]["media_type"], "movie");
+    let id = nolan["id"].as_u64().expect("an id");
+
+    let (status, person) = get(&format!("/3/person/{id}?append_to_response=movie_credits")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(person["name"], "Christopher Nolan");
+    assert_eq!(person["known_for_department"], "Directing");
+    assert!(person["biography"].as_str().is_some_and(|b| b.contains("Inception")), "{}", person["biography"]);
+    let crew = person["movie_credits"]["crew"].as_array().expect("crew");
+    assert_eq!(crew.len(), 7);
+    assert!(crew.iter().all(|credit| credit["job"] == "Director" && credit["title"].is_string()));
+
+    // The film's credits point back at the same person, with a photo that is served.
+    let (_, inception) = get("/3/movie/2026?append_to_response=credits").await;
+    let director = &inception["credits"]["crew"][0];
+    assert_eq!(director["id"], id);
+    let photo = format!("/t/p/w185{}", director["profile_path"].as_str().expect("a photo"));
+    let response = router().oneshot(Request::get(photo).body(Body::empty()).expect("request")).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+
+    let (_, discovered) = get(&format!("/3/discover/movie?with_people={id}")).await;
+    assert_eq!(discovered["total_results"], 7);
+    let (status, _) = get("/3/person/1").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get("/3/discover/movie?with_people=nolan").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
 async fn errors_use_tmdbs_bodies_and_statuses() {
     let (status, body) = get("/3/movie/999999").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
