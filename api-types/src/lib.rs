@@ -65,7 +65,12 @@ pub struct MovieDetails {
     pub tagline: Option<String>,
     /// The first ten billed.
     pub cast: Vec<CastMember>,
+    /// The directors' names (the same people are in `crew`, with ids and photos).
     pub directors: Vec<String>,
+    /// The key crew: directors, writers, composer and cinematographer, in that order, each
+    /// person once with every one of those jobs they held.
+    #[serde(default)]
+    pub crew: Vec<CrewMember>,
     pub trailer: Option<Trailer>,
     /// Every YouTube video TMDb lists (trailers, teasers, clips), official ones first.
     #[serde(default)]
@@ -81,9 +86,71 @@ pub struct MovieDetails {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct CastMember {
+    /// TMDb person id: `/api/people/{id}/`.
+    #[serde(default)]
+    pub id: u64,
     pub name: String,
     pub character: Option<String>,
     pub profile_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+pub struct CrewMember {
+    /// TMDb person id: `/api/people/{id}/`.
+    pub id: u64,
+    pub name: String,
+    /// Their jobs on this movie, e.g. `["Director", "Screenplay"]`.
+    pub jobs: Vec<String>,
+    pub profile_url: Option<String>,
+}
+
+/// A person as search finds them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+pub struct PersonSummary {
+    /// TMDb person id.
+    pub id: u64,
+    pub name: String,
+    /// What they are known for: `Acting`, `Directing`, `Writing`, ...
+    pub known_for_department: Option<String>,
+    pub profile_url: Option<String>,
+    /// Titles of the work they are best known for.
+    pub known_for: Vec<String>,
+}
+
+/// Everything about one person, for their page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonDetails {
+    pub id: u64,
+    pub name: String,
+    /// Empty when TMDb has none in the language asked for, or in English.
+    pub biography: String,
+    /// ISO date (`YYYY-MM-DD`).
+    pub birthday: Option<String>,
+    pub deathday: Option<String>,
+    pub place_of_birth: Option<String>,
+    pub known_for_department: Option<String>,
+    pub profile_url: Option<String>,
+    /// Up to eight of their movies, the most voted on first.
+    pub known_for: Vec<MovieSummary>,
+    /// Movies they acted in, newest first (not yet dated ones at the top, as upcoming).
+    pub cast: Vec<PersonCredit>,
+    /// Movies they worked on behind the camera, newest first, one entry per movie.
+    pub crew: Vec<PersonCredit>,
+}
+
+/// One movie in a person's filmography.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonCredit {
+    #[serde(flatten)]
+    pub movie: MovieSummary,
+    /// The characters they played (cast), or their jobs (crew), e.g. `["Director", "Writer"]`.
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,6 +237,9 @@ pub struct DiscoverFilter {
     /// Minimum average rating, 0 to 10.
     pub min_rating: Option<f64>,
     pub min_votes: Option<u32>,
+    /// TMDb person ids; a movie must have every one in its cast or crew.
+    #[serde(default)]
+    pub people: Vec<u64>,
     pub sort: DiscoverSort,
 }
 
@@ -658,6 +728,7 @@ mod tests {
             tagline: None,
             cast: vec![],
             directors: vec![],
+            crew: vec![],
             trailer: None,
             videos: vec![],
             certification: None,

@@ -25,7 +25,7 @@ pub use error::AppError;
 
 use crate::components::{Theme, ThemeSwitch};
 use crate::pages::account::SignOutButton;
-use crate::pages::{account, discover, favorites, for_you, home, movie, my_movies, not_found, search};
+use crate::pages::{account, discover, favorites, for_you, home, movie, my_movies, not_found, person, search};
 use crate::session::{Auth, get_catalog_is_emulated};
 
 /// The name of the CSS, JS and WASM files under `/pkg/` (set in `.cargo/config.toml`, equal to
@@ -135,6 +135,7 @@ fn Layout() -> impl IntoView {
                     <Route path=path!("/discover") view=discover::DiscoverPage ssr=SsrMode::InOrder/>
                     // Async: the page waits for the movie, so an unknown one is answered 404.
                     <Route path=path!("/movie/:id") view=movie::MoviePage ssr=SsrMode::Async/>
+                    <Route path=path!("/person/:id") view=person::PersonPage ssr=SsrMode::Async/>
                     <Route path=path!("/favorites") view=favorites::FavoritesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/for-you") view=for_you::ForYouPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/my-movies") view=my_movies::MyMoviesPage ssr=SsrMode::InOrder/>

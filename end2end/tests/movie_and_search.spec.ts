@@ -54,7 +54,7 @@ test.describe("search", () => {
     await expect(page.getByRole("list", { name: "Search results" })).toContainText("The Dark Knight");
     await page.getByLabel("Title").fill("zzzzqqq");
     await page.getByRole("button", { name: "Search" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "No movies match" })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "No movies or people match" })).toBeVisible();
     expect(await page.evaluate(() => (window as unknown as { stayedOnPage?: boolean }).stayedOnPage)).toBe(true);
   });
 });

@@ -49,6 +49,42 @@ fn ids(list: &Value) -> Vec<u64> {
 }
 
 #[tokio::test]
+async fn people_answer_as_rest_does() {
+    let app = app().await;
+    let (_, found) = get(&app, "/api/people/search/?q=nolan").await;
+    let id = found["results"][0]["id"].as_u64().expect("a person");
+    let query = r#"query ($id: Int!) {
+        searchPeople(query: "nolan") { count results { id name knownForDepartment profileUrl knownFor } }
+        person(id: $id) {
+            name biography profileUrl
+            knownFor { id }
+            crew { roles movie { id title runtime } }
+            cast { roles }
+        }
+        discover(filter: { withPeople: [$id], sort: NEWEST }) { count results { id } }
+        movie(id: 2026) { crew { id name jobs profileUrl } cast { id } }
+        nobody: person(id: 1) { name }
+    }"#;
+    let body = graphql(&app, query, json!({ "id": id }), None).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let data = &body["data"];
+    assert_eq!(data["searchPeople"]["count"], found["count"]);
+    assert_eq!(data["searchPeople"]["results"][0]["knownFor"], found["results"][0]["known_for"]);
+    let (_, person) = get(&app, &format!("/api/people/{id}/")).await;
+    assert_eq!(data["person"]["name"], person["name"]);
+    assert_eq!(data["person"]["biography"], person["biography"]);
+    assert_eq!(ids(&data["person"]["knownFor"]), ids(&person["known_for"]));
+    let crew: Vec<u64> =
+        data["person"]["crew"].as_array().expect("crew").iter().map(|c| c["movie"]["id"].as_u64().expect("id")).collect();
+    assert_eq!(crew, ids(&person["crew"]));
+    assert!(data["person"]["crew"][0]["movie"]["runtime"].is_u64(), "a credit's movie loads its details");
+    assert_eq!(ids(&data["discover"]["results"]), crew, "discover by person lists the same films, newest first");
+    assert_eq!(data["movie"]["crew"][0]["id"], id);
+    assert_eq!(data["movie"]["crew"][0]["jobs"], json!(["Director"]));
+    assert_eq!(data["nobody"], Value::Null);
+}
+
+#[tokio::test]
 async fn the_catalog_answers_as_rest_does() {
     let app = app().await;
     let cases = [

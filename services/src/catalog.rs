@@ -9,14 +9,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use api_types::{
-    CastMember, DiscoverFilter, DiscoverSort, Genre, MovieDetails, MovieSummary, Page, Trailer, TrendingWindow,
+    CastMember, CrewMember, DiscoverFilter, DiscoverSort, Genre, MovieDetails, MovieSummary, Page, PersonCredit,
+    PersonDetails, PersonSummary, Trailer, TrendingWindow,
 };
 
 use crate::accounts::store::MovieRecord;
 use crate::cache::{Cache, CacheStore, Ttl};
 use crate::tmdb::{
     Configuration, DiscoverQuery, GenreList, MovieDetails as TmdbMovieDetails, MovieListItem, MovieListPage,
-    TmdbClient, TmdbError, Video,
+    PersonDetails as TmdbPersonDetails, PersonListPage, TmdbClient, TmdbError, Video,
 };
 pub use crate::tmdb::{Locale, MovieList, Relation};
 
@@ -57,6 +58,8 @@ pub enum CatalogError {
     InvalidInput { parameter: &'static str, message: String },
     #[error("not found")]
     NotFound,
+    #[error("no such person")]
+    PersonNotFound,
     /// TMDb is down, slow or rate-limiting us, and nothing usable is cached.
     #[error("the movie database is unavailable: {0}")]
     Unavailable(TmdbError),
@@ -118,6 +121,9 @@ fn check_locale(given: &Locale) -> Result<(), CatalogError> {
     locale(&given.language, given.region.as_deref()).map(|_| ())
 }
 
+/// The most people one discover query may require.
+const MAX_PEOPLE: usize = 10;
+
 /// Years TMDb has films for, with room for announced ones.
 const YEARS: std::ops::RangeInclusive<i32> = 1870..=2100;
 const MAX_QUERY_CHARS: usize = 200;
@@ -168,6 +174,8 @@ pub struct CatalogService {
     ttls: CacheTtls,
     lists: Cache<MovieListPage>,
     details: Cache<TmdbMovieDetails>,
+    people: Cache<TmdbPersonDetails>,
+    people_found: Cache<PersonListPage>,
     configuration: Cache<Configuration>,
     genres: Cache<GenreList>,
 }
@@ -181,6 +189,8 @@ impl CatalogService {
             ttls,
             lists: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
             details: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
+            people: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 2_000),
+            people_found: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 2_000),
             configuration: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 1),
             genres: Cache::with_local_copies(store, LOCAL_COPY_AGE, 100),
         }
@@ -265,10 +275,12 @@ impl CatalogService {
         let page = check_page(page)?;
         let query = self.discover_query(filter, &locale.language).await?;
         let genre_ids: Vec<String> = query.genre_ids.iter().map(u32::to_string).collect();
+        let people: Vec<String> = query.people.iter().map(u64::to_string).collect();
         let key = format!(
-            "tmdb:discover:{}:{page}:g={}:y={:?}-{:?}:r={:?}:v={:?}:s={}",
+            "tmdb:discover:{}:{page}:g={}:p={}:y={:?}-{:?}:r={:?}:v={:?}:s={}",
             locale_key(locale),
             genre_ids.join(","),
+            people.join(","),
             query.year_from,
             query.year_to,
             query.min_rating,
@@ -313,6 +325,16 @@ impl CatalogService {
                 })
                 .collect::<Result<Vec<u32>, _>>()?
         };
+        if filter.people.len() > MAX_PEOPLE {
+            return Err(invalid("with_people", format!("at most {MAX_PEOPLE} people")));
+        }
+        if filter.people.contains(&0) {
+            return Err(invalid("with_people", "person ids are positive whole numbers"));
+        }
+        // The same people in any order are the same question, and one cache entry.
+        let mut people = filter.people.clone();
+        people.sort_unstable();
+        people.dedup();
         let (sort_by, default_min_votes) = match filter.sort {
             DiscoverSort::Popularity => ("popularity.desc", None),
             // A film rated 10 by three people is not the best film: ask for an audience.
@@ -328,6 +350,7 @@ impl CatalogService {
             year_to,
             min_rating: filter.min_rating,
             min_votes: filter.min_votes.or(default_min_votes),
+            people,
             sort_by,
         })
     }
@@ -352,7 +375,7 @@ impl CatalogService {
         Ok(self
             .details
             .get_or_fetch(&key, self.ttl(self.ttls.details), || async move {
-                let fetched = self.unless_known_missing(id, self.tmdb.movie_details(id, language)).await;
+                let fetched = self.unless_known_missing("movie", id, self.tmdb.movie_details(id, language)).await;
                 // The local copies keep English titles, like TMDb's default.
                 if let Some(observer) = self.movies.as_ref().filter(|_| language == DEFAULT_LANGUAGE) {
                     match &fetched {
@@ -372,10 +395,12 @@ impl CatalogService {
     /// Runs only on a cache miss, so known movies pay nothing for it.
     async fn unless_known_missing<T>(
         &self,
+        kind: &'static str,
         id: u64,
         fetch: impl Future<Output = Result<T, TmdbError>>,
     ) -> Result<T, TmdbError> {
-        let marker = format!("tmdb:missing:{id}");
+        // Movies and people have separate id spaces on TMDb.
+        let marker = format!("tmdb:missing:{kind}:{id}");
         if matches!(self.store.get(&marker).await, Ok(Some(_))) {
             metrics::counter!("cache_lookups_total", "result" => "known_missing").increment(1);
             return Err(TmdbError::NotFound);
@@ -384,9 +409,68 @@ impl CatalogService {
         if matches!(result, Err(TmdbError::NotFound))
             && let Err(error) = self.store.put(&marker, b"1".to_vec(), NOT_FOUND_TTL).await
         {
-            tracing::warn!(%error, id, "could not remember a missing movie");
+            tracing::warn!(%error, kind, id, "could not remember a missing id");
         }
         result
+    }
+
+    /// A person and their filmography, cached like a movie's details.
+    pub async fn person(&self, id: u64, language: &str) -> Result<PersonDetails, CatalogError> {
+        let id = check_id(id)?;
+        let language = check_language(language)?;
+        let key = format!("tmdb:person:{id}:{language}");
+        let person = self
+            .people
+            .get_or_fetch(&key, self.ttl(self.ttls.details), || {
+                self.unless_known_missing("person", id, self.tmdb.person_details(id, language))
+            })
+            .await
+            .map_err(|error| match CatalogError::from(error) {
+                CatalogError::NotFound => CatalogError::PersonNotFound,
+                other => other,
+            })?;
+        let mapper = self.mapper(language).await?;
+        Ok(mapper.person(&person))
+    }
+
+    /// People whose name matches `query`.
+    pub async fn search_people(
+        &self,
+        query: &str,
+        page: u32,
+        locale: &Locale,
+    ) -> Result<Page<PersonSummary>, CatalogError> {
+        check_locale(locale)?;
+        let query = normalise_query(query)?;
+        let page = check_page(page)?;
+        let key = format!("tmdb:search-people:{}:{page}:{}", locale_key(locale), query.to_lowercase());
+        let body = self
+            .people_found
+            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.search_people(&query, locale, page))
+            .await?;
+        let mapper = self.mapper(&locale.language).await?;
+        Ok(Page {
+            count: body.total_results,
+            next: None,
+            previous: None,
+            page: body.page,
+            total_pages: body.total_pages.min(MAX_PAGE),
+            results: body
+                .results
+                .iter()
+                .map(|person| PersonSummary {
+                    id: person.id,
+                    name: person.name.clone(),
+                    known_for_department: person.known_for_department.clone().filter(|d| !d.is_empty()),
+                    profile_url: mapper.image(&mapper.profile_size, person.profile_path.as_deref()),
+                    known_for: person
+                        .known_for
+                        .iter()
+                        .filter_map(|work| work.title.clone().or_else(|| work.name.clone()))
+                        .collect(),
+                })
+                .collect(),
+        })
     }
 
     /// Turns stored poster paths into URLs; resolve once, use for a whole list.
@@ -410,7 +494,7 @@ impl CatalogService {
         let body = self
             .lists
             .get_or_fetch(&key, self.ttl(self.ttls.lists), || {
-                self.unless_known_missing(id, self.tmdb.related_movies(id, relation, language, page))
+                self.unless_known_missing("movie", id, self.tmdb.related_movies(id, relation, language, page))
             })
             .await?;
         self.to_page(&body, language).await
@@ -504,12 +588,14 @@ impl Mapper {
             .into_iter()
             .take(TOP_BILLED)
             .map(|member| CastMember {
+                id: member.id,
                 name: member.name.clone(),
                 character: member.character.clone().filter(|c| !c.is_empty()),
                 profile_url: self.image(&self.profile_size, member.profile_path.as_deref()),
             })
             .collect();
         let directors = crew.iter().filter(|m| m.job == "Director").map(|m| m.name.clone()).collect();
+        let crew = self.key_crew(crew);
         // YouTube's only (the site the UI can link to), official ones first, otherwise TMDb's
         // order; the trailer is the first of them that is a trailer.
         let mut youtube: Vec<&Video> =
@@ -561,11 +647,81 @@ impl Mapper {
             tagline: details.tagline.clone().filter(|t| !t.is_empty()),
             cast,
             directors,
+            crew,
             trailer,
             videos,
             certification,
             recommendations: related(&details.recommendations),
             similar: related(&details.similar),
+        }
+    }
+
+    /// Directors, writers, composer and cinematographer, in that order; each person once, with
+    /// every one of these jobs they held.
+    fn key_crew(&self, crew: &[crate::tmdb::CrewMember]) -> Vec<CrewMember> {
+        const KEY_JOBS: [&str; 7] = [
+            "Director",
+            "Screenplay",
+            "Writer",
+            "Story",
+            "Novel",
+            "Original Music Composer",
+            "Director of Photography",
+        ];
+        let mut ranked: Vec<(usize, &crate::tmdb::CrewMember)> = crew
+            .iter()
+            .filter_map(|member| KEY_JOBS.iter().position(|job| *job == member.job).map(|rank| (rank, member)))
+            .collect();
+        ranked.sort_by_key(|(rank, _)| *rank);
+        let mut people: Vec<CrewMember> = Vec::new();
+        for (_, member) in ranked {
+            match people.iter_mut().find(|person| person.id == member.id) {
+                Some(person) if !person.jobs.contains(&member.job) => person.jobs.push(member.job.clone()),
+                Some(_) => {}
+                None => people.push(CrewMember {
+                    id: member.id,
+                    name: member.name.clone(),
+                    jobs: vec![member.job.clone()],
+                    profile_url: self.image(&self.profile_size, member.profile_path.as_deref()),
+                }),
+            }
+        }
+        people
+    }
+
+    fn person(&self, person: &TmdbPersonDetails) -> PersonDetails {
+        /// How many movies "known for" shows.
+        const KNOWN_FOR: usize = 8;
+        let non_empty = |text: &Option<String>| text.clone().filter(|text| !text.is_empty());
+        let credits = person.movie_credits.as_ref();
+        let cast = filmography(
+            credits.map(|c| &c.cast[..]).unwrap_or_default().iter().map(|c| (&c.movie, c.character.as_deref())),
+            |item| self.summary(item),
+        );
+        let crew = filmography(
+            credits.map(|c| &c.crew[..]).unwrap_or_default().iter().map(|c| (&c.movie, Some(c.job.as_str()))),
+            |item| self.summary(item),
+        );
+        let mut known_for: Vec<MovieSummary> = Vec::new();
+        for credit in cast.iter().chain(&crew) {
+            if !known_for.iter().any(|movie| movie.id == credit.movie.id) {
+                known_for.push(credit.movie.clone());
+            }
+        }
+        known_for.sort_by(|a, b| b.vote_count.cmp(&a.vote_count).then(a.id.cmp(&b.id)));
+        known_for.truncate(KNOWN_FOR);
+        PersonDetails {
+            id: person.id,
+            name: person.name.clone(),
+            biography: person.biography.trim().to_owned(),
+            birthday: non_empty(&person.birthday),
+            deathday: non_empty(&person.deathday),
+            place_of_birth: non_empty(&person.place_of_birth),
+            known_for_department: non_empty(&person.known_for_department),
+            profile_url: self.image(&self.profile_size, person.profile_path.as_deref()),
+            known_for,
+            cast,
+            crew,
         }
     }
 
@@ -608,6 +764,35 @@ fn movie_record(details: &TmdbMovieDetails) -> MovieRecord {
     }
 }
 
+/// One entry per movie, with every role (character or job) held on it, newest first; movies
+/// without a date yet come first, as they are the ones still to come.
+fn filmography<'a>(
+    credits: impl Iterator<Item = (&'a MovieListItem, Option<&'a str>)>,
+    summary: impl Fn(&MovieListItem) -> MovieSummary,
+) -> Vec<PersonCredit> {
+    let mut movies: Vec<PersonCredit> = Vec::new();
+    for (item, role) in credits {
+        let role = role.map(str::trim).filter(|role| !role.is_empty());
+        match movies.iter_mut().find(|credit| credit.movie.id == item.id) {
+            Some(credit) => {
+                if let Some(role) = role
+                    && !credit.roles.iter().any(|held| held == role)
+                {
+                    credit.roles.push(role.to_owned());
+                }
+            }
+            None => {
+                movies.push(PersonCredit { movie: summary(item), roles: role.map(str::to_owned).into_iter().collect() })
+            }
+        }
+    }
+    movies.sort_by(|a, b| {
+        let (a_date, b_date) = (a.movie.release_date.as_deref(), b.movie.release_date.as_deref());
+        a_date.is_some().cmp(&b_date.is_some()).then(b_date.cmp(&a_date)).then(a.movie.id.cmp(&b.movie.id))
+    });
+    movies
+}
+
 fn year_of(release_date: Option<&str>) -> Option<i32> {
     release_date.and_then(|d| d.get(..4)).and_then(|y| y.parse().ok())
 }
@@ -628,6 +813,43 @@ mod tests {
         assert!(check_language("../x").is_err());
         assert!(locale("en-US", Some("GB")).is_ok());
         assert!(locale("en-US", Some("gb")).is_err());
+    }
+
+    fn item(id: u64, release_date: &str) -> MovieListItem {
+        serde_json::from_value(
+            serde_json::json!({ "id": id, "title": format!("Film {id}"), "release_date": release_date }),
+        )
+        .expect("a list item")
+    }
+
+    #[test]
+    fn a_filmography_has_one_entry_per_movie_newest_first_and_announced_ones_on_top() {
+        let (old, new, announced) = (item(1, "1999-04-04"), item(2, "2010-07-16"), item(3, ""));
+        let credits = [
+            (&old, Some("Director")),
+            (&new, Some("Director")),
+            (&old, Some("Writer")),
+            (&old, Some("Director")),
+            (&announced, Some(" ")),
+        ];
+        let films = filmography(credits.into_iter(), |item| MovieSummary {
+            id: item.id,
+            title: item.title.clone(),
+            overview: String::new(),
+            release_date: item.release_date.clone().filter(|d| !d.is_empty()),
+            year: None,
+            genres: vec![],
+            vote_average: 0.0,
+            vote_count: 0,
+            popularity: 0.0,
+            poster_url: None,
+            backdrop_url: None,
+        });
+        let listed: Vec<(u64, Vec<String>)> = films.into_iter().map(|c| (c.movie.id, c.roles)).collect();
+        assert_eq!(
+            listed,
+            [(3, vec![]), (2, vec!["Director".to_owned()]), (1, vec!["Director".to_owned(), "Writer".to_owned()])]
+        );
     }
 
     #[test]

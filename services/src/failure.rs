@@ -174,6 +174,7 @@ impl From<CatalogError> for Failure {
         match error {
             CatalogError::InvalidInput { parameter, message } => Self::invalid_parameter(parameter, &message),
             CatalogError::NotFound => Self::new(ErrorCode::NotFound, "We could not find that movie."),
+            CatalogError::PersonNotFound => Self::new(ErrorCode::NotFound, "We could not find that person."),
             CatalogError::Unavailable(cause) => Self::upstream_unavailable(cause),
             CatalogError::Misconfigured(cause) => Self::new(
                 ErrorCode::UpstreamError,

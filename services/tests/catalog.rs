@@ -157,6 +157,60 @@ async fn details_are_mapped_from_one_upstream_call() {
     assert!(details.recommendations.iter().all(|m| m.id != id));
 }
 
+#[tokio::test]
+async fn a_director_is_a_person_with_exactly_their_catalog_films() {
+    let emulator = emulator().await;
+    let catalog = catalog(&emulator, "secret", CacheTtls::default());
+    let found = catalog.search_people("  christopher   NOLAN ", 1, &Locale::default()).await.expect("people");
+    let nolan = &found.results[0];
+    assert_eq!((nolan.name.as_str(), nolan.known_for_department.as_deref()), ("Christopher Nolan", Some("Directing")));
+    assert!(nolan.known_for.contains(&"The Dark Knight".to_owned()), "{:?}", nolan.known_for);
+    assert!(nolan.profile_url.as_deref().is_some_and(|url| url.contains("/t/p/w185/profile-")));
+
+    let person = catalog.person(nolan.id, "en-US").await.expect("person");
+    let in_catalog = emulator.emulator.catalog();
+    let mut expected: Vec<u64> = in_catalog
+        .directed_by(in_catalog.person(nolan.id).expect("the emulator's person"))
+        .iter()
+        .map(|movie| movie.id)
+        .collect();
+    expected.reverse();
+    let listed: Vec<u64> = person.crew.iter().map(|credit| credit.movie.id).collect();
+    assert_eq!(listed, expected, "every film he directed in the catalog, newest first, and nothing else");
+    assert!(person.crew.iter().all(|credit| credit.roles == ["Director"]));
+    assert!(person.cast.is_empty());
+    assert!(person.biography.contains("Christopher Nolan"));
+    assert_eq!(person.known_for.len(), 7);
+    assert!(person.known_for.windows(2).all(|pair| pair[0].vote_count >= pair[1].vote_count));
+
+    // The movie page's crew links to the same person.
+    let inception = catalog.details(person.crew[0].movie.id, "en-US").await.expect("details");
+    assert_eq!(inception.crew[0].id, nolan.id);
+    assert_eq!(inception.crew[0].jobs, ["Director"]);
+    assert_eq!(inception.crew[0].profile_url, nolan.profile_url);
+
+    let before = emulator.emulator.requests_received();
+    catalog.person(nolan.id, "en-US").await.expect("cached");
+    assert_eq!(emulator.emulator.requests_received(), before);
+
+    // An unknown person is remembered as missing: asked again, TMDb is not called.
+    assert!(matches!(catalog.person(1, "en-US").await, Err(CatalogError::PersonNotFound)));
+    let after_miss = emulator.emulator.requests_received();
+    assert!(matches!(catalog.person(1, "en-US").await, Err(CatalogError::PersonNotFound)));
+    assert_eq!(emulator.emulator.requests_received(), after_miss);
+    // ...without making a movie of the same id missing.
+    catalog.details(1, "en-US").await.expect("movie 1 exists");
+
+    let filter = api_types::DiscoverFilter { people: vec![nolan.id], ..Default::default() };
+    let films = catalog.discover(&filter, 1, &Locale::default()).await.expect("discover");
+    assert_eq!(films.count, 7);
+    let too_many = api_types::DiscoverFilter { people: (1..=11).collect(), ..Default::default() };
+    assert!(matches!(
+        catalog.discover(&too_many, 1, &Locale::default()).await,
+        Err(CatalogError::InvalidInput { parameter: "with_people", .. })
+    ));
+}
+
 /// A Redis of the test's own, so stopping it disturbs no other test.
 struct OwnRedis {
     process: tokio::process::Child,

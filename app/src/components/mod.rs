@@ -7,6 +7,7 @@ mod link_preview;
 mod movie_card;
 pub mod my_movie_controls;
 mod pager;
+mod people;
 mod states;
 mod theme;
 
@@ -17,5 +18,6 @@ pub use link_preview::{LinkPreview, absolute_url};
 pub use movie_card::{ABOVE_THE_FOLD, CardLink, CardMovie, MovieCard, MovieGrid, MovieGridSkeleton, poster_srcset};
 pub use my_movie_controls::MyMovieControls;
 pub use pager::{FormError, Pager, encode_query_value, query_string, redirected_error, use_page_number};
+pub use people::{PersonPhoto, PersonTile, initials, long_date};
 pub use states::{ErrorNotice, ErrorText, RequestReference};
 pub use theme::{Theme, ThemeSwitch};

@@ -23,6 +23,34 @@ pub async fn list_genres() -> Result<Vec<Genre>, AppError> {
     Ok(services.catalog.genres(services::catalog::DEFAULT_LANGUAGE).await?)
 }
 
+/// The names of the people a discovery is filtered by, for its chip; ids TMDb does not know
+/// are left out (the results then say nothing matches).
+#[server(input = GetUrl)]
+pub async fn name_people(with_people: String) -> Result<Vec<(u64, String)>, AppError> {
+    let services = crate::server::services()?;
+    let ids = people_ids(&with_people)?;
+    let mut named = Vec::with_capacity(ids.len());
+    for id in ids {
+        match services.catalog.person(id, services::catalog::DEFAULT_LANGUAGE).await {
+            Ok(person) => named.push((id, person.name)),
+            Err(services::catalog::CatalogError::PersonNotFound) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(named)
+}
+
+/// `with_people` of the address: TMDb person ids separated by commas.
+fn people_ids(raw: &str) -> Result<Vec<u64>, AppError> {
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    raw.split(',')
+        .map(|part| part.trim().parse::<u64>().ok().filter(|id| *id > 0))
+        .collect::<Option<Vec<u64>>>()
+        .ok_or_else(|| AppError::invalid("The people to filter by must be TMDb person ids"))
+}
+
 /// One page of movies matching the filters.
 #[server(input = GetUrl)]
 pub async fn discover_movies(filters: DiscoverForm, page: u32) -> Result<Page<CardMovie>, AppError> {
@@ -41,6 +69,9 @@ pub struct DiscoverForm {
     pub year_to: String,
     pub min_rating: String,
     pub sort: String,
+    /// TMDb person ids, comma-separated: set by a person page's "Browse their movies".
+    #[serde(default)]
+    pub with_people: String,
 }
 
 impl DiscoverForm {
@@ -53,7 +84,13 @@ impl DiscoverForm {
             year_to: field("year_to"),
             min_rating: field("min_rating"),
             sort: field("sort"),
+            with_people: field("with_people"),
         }
+    }
+
+    /// The same discovery without the people filter.
+    fn without_people(&self) -> Self {
+        Self { with_people: String::new(), ..self.clone() }
     }
 
     /// This discovery's address, at `page`.
@@ -70,6 +107,7 @@ impl DiscoverForm {
             ("year_to", self.year_to.clone()),
             ("min_rating", self.min_rating.clone()),
             ("sort", self.sort.clone()),
+            ("with_people", self.with_people.clone()),
             ("page", page),
         ])
     }
@@ -88,6 +126,7 @@ impl DiscoverForm {
             year_to: number(&self.year_to, "To year")?,
             min_rating: number(&self.min_rating, "Minimum rating")?,
             min_votes: None,
+            people: people_ids(&self.with_people)?,
             sort: if self.sort.is_empty() {
                 DiscoverSort::default()
             } else {
@@ -115,6 +154,13 @@ pub fn DiscoverPage() -> impl IntoView {
     let form = use_query_map().with_untracked(|query| DiscoverForm::from_fields(|name| query.get(name)));
     let page = use_page_number().get_untracked();
     let genres = Resource::new(|| (), |_| list_genres());
+    let people = Resource::new(
+        {
+            let with_people = form.with_people.clone();
+            move || with_people.clone()
+        },
+        |with_people| async move { if with_people.is_empty() { Ok(Vec::new()) } else { name_people(with_people).await } },
+    );
     let results = Resource::new(
         {
             let form = form.clone();
@@ -141,8 +187,10 @@ pub fn DiscoverPage() -> impl IntoView {
                         // Without genres the filter still offers "Any genre"; the failure itself
                         // shows in the results, which need the same catalog.
                         let genres = genres.await.unwrap_or_default();
+                        // Unnamed, the chip shows the ids; the results still apply the filter.
+                        let people = people.await.unwrap_or_default();
                         let first = results.await;
-                        view! { <DiscoverPanel form genres first/> }
+                        view! { <DiscoverPanel form genres people first/> }
                     }
                 })}
             </Suspense>
@@ -157,8 +205,14 @@ type Discovered = (DiscoverForm, Result<Page<CardMovie>, AppError>);
 /// place and the address follows (Back and Forward too); without JavaScript it is a plain GET
 /// form. Either way the inputs keep what was typed when the server refuses it.
 #[island]
-fn DiscoverPanel(form: DiscoverForm, genres: Vec<Genre>, first: Result<Page<CardMovie>, AppError>) -> impl IntoView {
+fn DiscoverPanel(
+    form: DiscoverForm,
+    genres: Vec<Genre>,
+    people: Vec<(u64, String)>,
+    first: Result<Page<CardMovie>, AppError>,
+) -> impl IntoView {
     let found: Latest<Discovered> = Latest::new((form.clone(), first));
+    let with_people = NodeRef::<Input>::new();
     let genre = NodeRef::<Select>::new();
     let sort = NodeRef::<Select>::new();
     let (year_from, year_to, min_rating) = (NodeRef::<Input>::new(), NodeRef::<Input>::new(), NodeRef::<Input>::new());
@@ -168,6 +222,7 @@ fn DiscoverPanel(form: DiscoverForm, genres: Vec<Genre>, first: Result<Page<Card
         year_to: year_to.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
         min_rating: min_rating.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
         sort: sort.get_untracked().map(|select| select.value()).unwrap_or_default(),
+        with_people: with_people.get_untracked().map(|input| input.value()).unwrap_or_default(),
     };
     let discover = move |form: DiscoverForm, history: History| {
         history.apply(&form.address(1));
@@ -186,7 +241,12 @@ fn DiscoverPanel(form: DiscoverForm, genres: Vec<Genre>, first: Result<Page<Card
         if found.with_untracked(|(shown, _)| *shown == form) {
             return;
         }
-        for (input, value) in [(year_from, &form.year_from), (year_to, &form.year_to), (min_rating, &form.min_rating)] {
+        for (input, value) in [
+            (year_from, &form.year_from),
+            (year_to, &form.year_to),
+            (min_rating, &form.min_rating),
+            (with_people, &form.with_people),
+        ] {
             if let Some(input) = input.get_untracked() {
                 input.set_value(value);
             }
@@ -200,8 +260,33 @@ fn DiscoverPanel(form: DiscoverForm, genres: Vec<Genre>, first: Result<Page<Card
     });
 
     let chosen_sort = form.sort.clone();
+    // The people filter's chip follows the discovery shown (Back and Forward included).
+    let people_chip = move || {
+        let (shown, _) = found.get();
+        let ids = people_ids(&shown.with_people).unwrap_or_default();
+        (!ids.is_empty()).then(|| {
+            let names: Vec<String> = ids
+                .iter()
+                .map(|id| {
+                    people
+                        .iter()
+                        .find(|(known, _)| known == id)
+                        .map(|(_, name)| name.clone())
+                        .unwrap_or(format!("#{id}"))
+                })
+                .collect();
+            view! {
+                <p class="filter-chip" data-testid="people-filter">
+                    "With "<strong>{names.join(" and ")}</strong>" "
+                    <a href=shown.without_people().address(1) aria-label="Remove the people filter">"✕"</a>
+                </p>
+            }
+        })
+    };
     view! {
+        {people_chip}
         <form method="GET" action="/discover" class="filters" aria-label="Filters" on:submit=submit>
+            <input type="hidden" name="with_people" value=form.with_people.clone() node_ref=with_people/>
             <div class="field">
                 <label for="discover-genre">"Genre"</label>
                 <select id="discover-genre" name="genre" node_ref=genre>
@@ -277,5 +362,11 @@ mod tests {
         assert_eq!(bad.to_filter(), Err(AppError::invalid("Minimum rating must be a number")));
         assert_eq!(form.address(2), "/discover?genre=Drama&year_from=1990&sort=rating&page=2");
         assert_eq!(DiscoverForm::default().address(1), "/discover");
+        let nolan = DiscoverForm { with_people: "525".into(), sort: "newest".into(), ..Default::default() };
+        assert_eq!(nolan.to_filter().expect("valid").people, vec![525]);
+        assert_eq!(nolan.address(1), "/discover?sort=newest&with_people=525");
+        assert_eq!(nolan.without_people().address(1), "/discover?sort=newest");
+        let bad = DiscoverForm { with_people: "nolan".into(), ..Default::default() };
+        assert!(bad.to_filter().is_err());
     }
 }

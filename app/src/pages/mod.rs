@@ -9,4 +9,5 @@ pub mod home;
 pub mod movie;
 pub mod my_movies;
 pub mod not_found;
+pub mod person;
 pub mod search;

@@ -8,7 +8,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, absolute_url, encode_query_value, poster_srcset,
+    CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, PersonTile, absolute_url, encode_query_value,
+    poster_srcset,
 };
 
 /// What the movie page shows: the details, and its rows of related movies as cards marked with
@@ -64,8 +65,8 @@ pub fn MoviePage() -> impl IntoView {
     }
 }
 
-/// A missing movie is a 404 for the whole page, not just a message.
-fn mark_not_found(errors: &ArcRwSignal<Errors>) {
+/// A missing movie (or person) is a 404 for the whole page, not just a message.
+pub(crate) fn mark_not_found(errors: &ArcRwSignal<Errors>) {
     #[cfg(feature = "ssr")]
     {
         let missing = errors.with_untracked(|errors| {
@@ -155,9 +156,7 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
                     <FavoriteToggle tmdb_id=movie.id/>
                     <MyMovieControls tmdb_id=movie.id/>
                     <p class="overview">{movie.overview.clone()}</p>
-                    {(!details.directors.is_empty()).then(|| view! {
-                        <p><strong>"Directed by "</strong>{details.directors.join(", ")}</p>
-                    })}
+                    {directed_by(&details.crew, &details.directors)}
                     {details.trailer.clone().map(|trailer| view! {
                         <p><a class="button-link" href=trailer.url rel="noopener noreferrer" target="_blank">"Watch the trailer"</a></p>
                     })}
@@ -166,9 +165,19 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
             {(!details.cast.is_empty()).then(|| view! {
                 <section aria-labelledby="cast-heading">
                     <h2 id="cast-heading">"Cast"</h2>
-                    <ul class="cast">
+                    <ul class="people" aria-label="Cast">
                         {details.cast.iter().map(|member| view! {
-                            <li><strong>{member.name.clone()}</strong>{member.character.clone().map(|c| view! { <span>" as "{c}</span> })}</li>
+                            <PersonTile id=member.id name=member.name.clone() role=member.character.clone() photo=member.profile_url.clone()/>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {(!details.crew.is_empty()).then(|| view! {
+                <section aria-labelledby="crew-heading">
+                    <h2 id="crew-heading">"Crew"</h2>
+                    <ul class="people" aria-label="Crew">
+                        {details.crew.iter().map(|member| view! {
+                            <PersonTile id=member.id name=member.name.clone() role=Some(member.jobs.join(", ")) photo=member.profile_url.clone()/>
                         }).collect_view()}
                     </ul>
                 </section>
@@ -187,6 +196,34 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
             })}
         </article>
     }
+}
+
+/// "Directed by" with each director linking to their page (names alone when TMDb gave no crew
+/// record, as an older cached entry may lack one).
+fn directed_by(crew: &[api_types::CrewMember], names: &[String]) -> Option<impl IntoView + use<>> {
+    let directors: Vec<(Option<u64>, String)> =
+        if crew.iter().any(|member| member.jobs.iter().any(|job| job == "Director")) {
+            crew.iter()
+                .filter(|member| member.jobs.iter().any(|job| job == "Director"))
+                .map(|member| (Some(member.id), member.name.clone()))
+                .collect()
+        } else {
+            names.iter().map(|name| (None, name.clone())).collect()
+        };
+    (!directors.is_empty()).then(|| {
+        let count = directors.len();
+        view! {
+            <p class="directed-by"><strong>"Directed by "</strong>
+                {directors.into_iter().enumerate().map(|(index, (id, name))| view! {
+                    {(index > 0).then(|| if index + 1 == count { " and " } else { ", " })}
+                    {match id {
+                        Some(id) => view! { <a href=format!("/person/{id}")>{name}</a> }.into_any(),
+                        None => name.into_any(),
+                    }}
+                }).collect_view()}
+            </p>
+        }
+    })
 }
 
 /// 465000 → "465,000".

@@ -1,8 +1,8 @@
-//! Public catalog routes: `/api/movies/...` and `/api/genres/`. Each reads its parameters as
+//! Public catalog routes: `/api/movies/...`, `/api/people/...` and `/api/genres/`. Each reads its parameters as
 //! typed queries (`query.rs`), calls the catalog service, and answers the list shape with
 //! absolute links.
 
-use api_types::{DiscoverFilter, Genre, MovieDetails, MovieSummary, Page};
+use api_types::{DiscoverFilter, Genre, MovieDetails, MovieSummary, Page, PersonDetails, PersonSummary};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use services::catalog::{MovieList, Relation};
@@ -14,7 +14,8 @@ use super::extract::HideMineQuery;
 use super::openapi::{CatalogFailures, ErrorBody};
 use super::pagination::with_links;
 use super::query::{
-    ApiQuery, DiscoverQuery, HideQuery, LanguageQuery, LocaleQuery, PageQuery, SearchQuery, TrendingQuery,
+    ApiQuery, DiscoverQuery, HideQuery, LanguageQuery, LocaleQuery, PageQuery, PeopleSearchQuery, SearchQuery,
+    TrendingQuery,
 };
 use super::{ApiRouter, documented};
 
@@ -31,6 +32,8 @@ pub(super) fn router() -> ApiRouter {
         routes!(recommendations),
         routes!(similar),
         routes!(genres),
+        routes!(search_people),
+        routes!(person),
     ]
     .into_iter()
     .fold(ApiRouter::new(), documented)
@@ -164,6 +167,7 @@ pub(super) async fn discover(
         year_to: filters.year_to,
         min_rating: filters.min_rating,
         min_votes: filters.min_votes,
+        people: filters.with_people,
         sort: filters.sort.unwrap_or_default(),
     };
     let list = state.catalog.discover(&filter, page.number(), &locale.locale()?).await?;
@@ -243,4 +247,45 @@ pub(super) async fn genres(
 ) -> Result<Json<Page<Genre>>, ApiError> {
     let genres = state.catalog.genres(language.language()).await?;
     Ok(Json(Page { count: genres.len() as u64, next: None, previous: None, page: 1, total_pages: 1, results: genres }))
+}
+
+/// People whose name matches `q`: actors, directors, writers.
+#[utoipa::path(
+    get, path = "/api/people/search/", tag = "people",
+    params(PeopleSearchQuery, PageQuery, LocaleQuery),
+    responses(
+        (status = 200, description = "One page of people", body = Page<PersonSummary>),
+        CatalogFailures,
+    ),
+)]
+pub(super) async fn search_people(
+    State(state): State<AppState>,
+    ApiQuery(PeopleSearchQuery { q }): ApiQuery<PeopleSearchQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+    ApiQuery(locale): ApiQuery<LocaleQuery>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Page<PersonSummary>>, ApiError> {
+    let people = state.catalog.search_people(&q, page.number(), &locale.locale()?).await?;
+    Ok(Json(with_links(people, &state.public_url, "/api/people/search/", query.as_deref())))
+}
+
+/// Everything about one person: biography, photo, what they are known for, and every movie
+/// they acted in or worked on, newest first. `GET /api/movies/discover/?with_people={id}`
+/// lists their movies as a catalog list.
+#[utoipa::path(
+    get, path = "/api/people/{id}/", tag = "people",
+    params(("id" = u64, Path, description = "TMDb person id", minimum = 1), LanguageQuery),
+    responses(
+        (status = 200, description = "The person", body = PersonDetails),
+        (status = 404, description = "No such person", body = ErrorBody),
+        CatalogFailures,
+    ),
+)]
+pub(super) async fn person(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(language): ApiQuery<LanguageQuery>,
+) -> Result<Json<PersonDetails>, ApiError> {
+    let id = super::query::path_id(&id, "id")?;
+    Ok(Json(state.catalog.person(id, language.language()).await?))
 }

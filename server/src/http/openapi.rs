@@ -25,6 +25,7 @@ use super::AppState;
     modifiers(&BearerScheme),
     tags(
         (name = "movies", description = "The catalog, from TMDb through the cache"),
+        (name = "people", description = "Actors, directors and crew, with their filmographies"),
         (name = "auth", description = "Accounts and tokens"),
         (name = "favorites", description = "The signed-in user's favorites and recommendations"),
         (name = "library", description = "The signed-in user's watchlist, seen movies with ratings, and movies they are not interested in"),

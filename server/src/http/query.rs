@@ -68,6 +68,20 @@ fn rating<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>, D::
     text(deserializer)?.parse().map(Some).map_err(|_| D::Error::custom("must be a number from 0 to 10"))
 }
 
+/// Comma-separated TMDb ids (`525,138`), exactly as the documented pattern spells them (no
+/// spaces, no leading zeros); the catalog bounds how many.
+fn ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u64>, D::Error> {
+    let id = |part: &str| {
+        let spelled = part.starts_with(|c: char| matches!(c, '1'..='9')) && part.bytes().all(|b| b.is_ascii_digit());
+        spelled.then(|| part.parse::<u64>().ok()).flatten().filter(|id| *id <= i64::MAX as u64)
+    };
+    String::deserialize(deserializer)?
+        .split(',')
+        .map(id)
+        .collect::<Option<Vec<u64>>>()
+        .ok_or_else(|| D::Error::custom("must be TMDb person ids separated by commas, such as 525,138"))
+}
+
 /// One of a type's names; its refusal lists the choices.
 fn named<'de, D: Deserializer<'de>, T: FromStr<Err = String>>(deserializer: D) -> Result<Option<T>, D::Error> {
     text(deserializer)?.parse().map(Some).map_err(D::Error::custom)
@@ -191,6 +205,16 @@ pub struct SearchQuery {
     pub year: Option<i32>,
 }
 
+/// `?q=` of people search.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleSearchQuery {
+    /// Words of the name (1 to 200 characters). Missing, it is refused like an empty one.
+    #[param(required = true, min_length = 1, max_length = 200)]
+    #[serde(default)]
+    pub q: String,
+}
+
 /// The filters of discover.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -213,6 +237,11 @@ pub struct DiscoverQuery {
     #[param(maximum = 100000000)]
     #[serde(default, deserialize_with = "whole::<_, 0, 100_000_000>")]
     pub min_votes: Option<u32>,
+    /// TMDb person ids, comma-separated (at most 10): a movie must have every one of them in
+    /// its cast or crew (see `/api/people/search/`).
+    #[param(value_type = Option<String>, pattern = "^[1-9][0-9]{0,18}(,[1-9][0-9]{0,18}){0,9}$", example = "525")]
+    #[serde(default, deserialize_with = "ids")]
+    pub with_people: Vec<u64>,
     /// Order of the results (default `popularity`).
     #[param(value_type = Option<DiscoverSort>)]
     #[serde(default, deserialize_with = "named")]
@@ -280,6 +309,12 @@ mod tests {
             (Some(1990), Some(7.5), Some(DiscoverSort::Rating))
         );
         assert!(refusal::<DiscoverQuery>("sort=best").contains("`sort`"));
+        assert_eq!(parse::<DiscoverQuery>("with_people=525,138").expect("valid").with_people, [525, 138]);
+        assert!(parse::<DiscoverQuery>("").expect("valid").with_people.is_empty());
+        for bad in ["", "0", "05", " 5", "5,", "a", "5;6", "9223372036854775808"] {
+            let query = format!("with_people={}", bad.replace(' ', "%20"));
+            assert!(refusal::<DiscoverQuery>(&query).contains("`with_people`"), "{bad}");
+        }
         assert!(refusal::<HideQuery>("hide=seen,watched").contains("`watched`"));
         assert_eq!(
             parse::<HideQuery>("hide=seen").expect("valid").hide,

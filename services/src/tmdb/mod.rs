@@ -274,6 +274,10 @@ impl TmdbClient {
         if let Some(votes) = filter.min_votes {
             params.push(("vote_count.gte", votes.to_string()));
         }
+        if !filter.people.is_empty() {
+            let ids: Vec<String> = filter.people.iter().map(u64::to_string).collect();
+            params.push(("with_people", ids.join(",")));
+        }
         self.get("/discover/movie", &params).await
     }
 
@@ -284,6 +288,19 @@ impl TmdbClient {
             ("append_to_response", "credits,videos,recommendations,similar,release_dates".to_owned()),
         ];
         self.get(&format!("/movie/{id}"), &params).await
+    }
+
+    /// A person with every movie they acted in or worked on: one call.
+    pub async fn person_details(&self, id: u64, language: &str) -> Result<PersonDetails, TmdbError> {
+        let params = [("language", language.to_owned()), ("append_to_response", "movie_credits".to_owned())];
+        self.get(&format!("/person/{id}"), &params).await
+    }
+
+    pub async fn search_people(&self, query: &str, locale: &Locale, page: u32) -> Result<PersonListPage, TmdbError> {
+        let mut params = locale.query(page);
+        params.push(("query", query.to_owned()));
+        params.push(("include_adult", "false".to_owned()));
+        self.get("/search/person", &params).await
     }
 
     /// `/movie/{id}/recommendations` or `/movie/{id}/similar`.
@@ -365,6 +382,8 @@ pub struct DiscoverQuery {
     pub year_to: Option<i32>,
     pub min_rating: Option<f64>,
     pub min_votes: Option<u32>,
+    /// TMDb person ids, all required (`with_people`).
+    pub people: Vec<u64>,
     /// TMDb's `sort_by`, e.g. `popularity.desc`.
     pub sort_by: &'static str,
 }

@@ -135,6 +135,85 @@ pub struct CrewMember {
     pub name: String,
     #[serde(default)]
     pub job: String,
+    #[serde(default)]
+    pub profile_path: Option<String>,
+}
+
+/// `/person/{id}` with `append_to_response=movie_credits`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonDetails {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub biography: String,
+    #[serde(default)]
+    pub birthday: Option<String>,
+    #[serde(default)]
+    pub deathday: Option<String>,
+    #[serde(default)]
+    pub place_of_birth: Option<String>,
+    #[serde(default)]
+    pub known_for_department: Option<String>,
+    #[serde(default)]
+    pub profile_path: Option<String>,
+    #[serde(default)]
+    pub movie_credits: Option<PersonMovieCredits>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonMovieCredits {
+    #[serde(default)]
+    pub cast: Vec<PersonCastCredit>,
+    #[serde(default)]
+    pub crew: Vec<PersonCrewCredit>,
+}
+
+/// A movie someone acted in: the movie's list fields and the character.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonCastCredit {
+    #[serde(flatten)]
+    pub movie: MovieListItem,
+    #[serde(default)]
+    pub character: Option<String>,
+}
+
+/// A movie someone worked on: the movie's list fields and the job (one credit per job).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonCrewCredit {
+    #[serde(flatten)]
+    pub movie: MovieListItem,
+    #[serde(default)]
+    pub job: String,
+}
+
+/// `/search/person`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonListPage {
+    pub page: u32,
+    pub results: Vec<PersonListItem>,
+    pub total_pages: u32,
+    pub total_results: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonListItem {
+    pub id: u64,
+    pub name: String,
+    #[serde(default)]
+    pub known_for_department: Option<String>,
+    #[serde(default)]
+    pub profile_path: Option<String>,
+    #[serde(default)]
+    pub known_for: Vec<KnownFor>,
+}
+
+/// A movie (`title`) or a TV show (`name`) someone is known for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownFor {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@ use services::library::DEFAULT_PAGE_SIZE;
 
 use super::context::Viewer;
 use super::error::{FieldError, FieldResult};
-use super::types::{ForYouPage, Movie, MoviePage, PageOf, UPSTREAM_COST, movie_page};
+use super::types::{ForYouPage, Movie, MoviePage, PageOf, Person, PersonPage, UPSTREAM_COST, movie_page};
 use crate::http::AppState;
 
 pub struct Query;
@@ -41,6 +41,9 @@ pub struct DiscoverInput {
     /// 0 to 10.
     pub min_rating: Option<f64>,
     pub min_votes: Option<u32>,
+    /// TMDb person ids (at most 10); a movie must have every one in its cast or crew.
+    #[graphql(default)]
+    pub with_people: Vec<u64>,
     #[graphql(default)]
     pub sort: DiscoverSort,
 }
@@ -188,6 +191,7 @@ impl Query {
             year_to: filter.year_to,
             min_rating: filter.min_rating,
             min_votes: filter.min_votes,
+            people: filter.with_people,
             sort: filter.sort,
         };
         let list = state(ctx).catalog.discover(&filter, page, &locale).await?;
@@ -200,6 +204,33 @@ impl Query {
         let language = self::language(language);
         services::catalog::check_language(&language)?;
         Movie::load(ctx, id, language).await
+    }
+
+    /// One person by their TMDb id, with their filmography; null when TMDb does not know them.
+    #[graphql(complexity = "UPSTREAM_COST + child_complexity")]
+    async fn person(&self, ctx: &Context<'_>, id: u64, language: Option<String>) -> FieldResult<Option<Person>> {
+        let language = self::language(language);
+        match state(ctx).catalog.person(id, &language).await {
+            Ok(person) => Ok(Some(Person::new(person, language))),
+            Err(services::catalog::CatalogError::PersonNotFound) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// People whose name matches `query`.
+    #[graphql(complexity = "UPSTREAM_COST + child_complexity")]
+    async fn search_people(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        #[graphql(default = 1)] page: u32,
+        language: Option<String>,
+        region: Option<String>,
+    ) -> FieldResult<PersonPage> {
+        let language = self::language(language);
+        let locale = locale(&language, region.as_deref())?;
+        let people = state(ctx).catalog.search_people(&query, page, &locale).await?;
+        Ok(PageOf::of(people, |person| person))
     }
 
     /// Every genre.

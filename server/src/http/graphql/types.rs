@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use api_types::{
-    CastMember, FavoriteMovie, MovieDetails, MovieSummary, MyMovieState, Page, RatedMovie, Reason,
-    Recommendation as RecommendedMovie, RecommendationSource, Trailer, Video,
+    CastMember, CrewMember, FavoriteMovie, MovieDetails, MovieSummary, MyMovieState, Page, PersonCredit, PersonDetails,
+    PersonSummary, RatedMovie, Reason, Recommendation as RecommendedMovie, RecommendationSource, Trailer, Video,
 };
 use async_graphql::{ComplexObject, Context, Object, OutputType, SimpleObject};
 use services::catalog::Relation;
@@ -132,6 +132,12 @@ impl Movie {
         Ok(self.details(ctx).await?.directors.clone())
     }
 
+    /// Directors, writers, composer and cinematographer, each person once with their jobs.
+    #[graphql(complexity = "2 + 10 * child_complexity")]
+    async fn crew(&self, ctx: &Context<'_>) -> FieldResult<Vec<CrewMember>> {
+        Ok(self.details(ctx).await?.crew.clone())
+    }
+
     /// The official YouTube trailer, else the first one.
     #[graphql(complexity = "2 + child_complexity")]
     async fn trailer(&self, ctx: &Context<'_>) -> FieldResult<Option<Trailer>> {
@@ -178,7 +184,8 @@ impl Movie {
 #[graphql(
     concrete(name = "MoviePage", params(Movie)),
     concrete(name = "SavedMoviePage", params(FavoriteMovie)),
-    concrete(name = "RatedMoviePage", params(RatedMovie))
+    concrete(name = "RatedMoviePage", params(RatedMovie)),
+    concrete(name = "PersonPage", params(PersonSummary))
 )]
 pub struct PageOf<T: OutputType> {
     /// How many items there are across all pages.
@@ -191,6 +198,7 @@ pub struct PageOf<T: OutputType> {
 }
 
 pub type MoviePage = PageOf<Movie>;
+pub type PersonPage = PageOf<PersonSummary>;
 
 impl<T: OutputType> PageOf<T> {
     pub fn of<U>(page: Page<U>, item: impl FnMut(U) -> T) -> Self {
@@ -202,6 +210,98 @@ impl<T: OutputType> PageOf<T> {
 
 pub fn movie_page(list: Page<MovieSummary>, language: &Arc<str>) -> MoviePage {
     PageOf::of(list, |summary| Movie::new(summary, language.clone()))
+}
+
+/// A person and their filmography; their movies are full `Movie`s, so their details and the
+/// user's state load as on any list.
+pub struct Person {
+    details: PersonDetails,
+    language: Arc<str>,
+}
+
+impl Person {
+    pub fn new(details: PersonDetails, language: Arc<str>) -> Self {
+        Self { details, language }
+    }
+
+    fn movies(&self, movies: &[MovieSummary]) -> Vec<Movie> {
+        movies.iter().map(|movie| Movie::new(movie.clone(), self.language.clone())).collect()
+    }
+
+    fn credits(&self, credits: &[PersonCredit]) -> Vec<Credit> {
+        credits
+            .iter()
+            .map(|credit| Credit {
+                roles: credit.roles.clone(),
+                movie: Movie::new(credit.movie.clone(), self.language.clone()),
+            })
+            .collect()
+    }
+}
+
+#[Object]
+impl Person {
+    /// The TMDb person id.
+    async fn id(&self) -> u64 {
+        self.details.id
+    }
+
+    async fn name(&self) -> &str {
+        &self.details.name
+    }
+
+    /// Empty when TMDb has none.
+    async fn biography(&self) -> &str {
+        &self.details.biography
+    }
+
+    /// ISO date (`YYYY-MM-DD`).
+    async fn birthday(&self) -> Option<&str> {
+        self.details.birthday.as_deref()
+    }
+
+    async fn deathday(&self) -> Option<&str> {
+        self.details.deathday.as_deref()
+    }
+
+    async fn place_of_birth(&self) -> Option<&str> {
+        self.details.place_of_birth.as_deref()
+    }
+
+    /// `Acting`, `Directing`, `Writing`, ...
+    async fn known_for_department(&self) -> Option<&str> {
+        self.details.known_for_department.as_deref()
+    }
+
+    async fn profile_url(&self) -> Option<&str> {
+        self.details.profile_url.as_deref()
+    }
+
+    /// Up to eight of their movies, the most voted on first.
+    #[graphql(complexity = "8 * child_complexity")]
+    async fn known_for(&self) -> Vec<Movie> {
+        self.movies(&self.details.known_for)
+    }
+
+    /// Movies they acted in, newest first.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn cast(&self) -> Vec<Credit> {
+        self.credits(&self.details.cast)
+    }
+
+    /// Movies they worked on behind the camera, newest first, one entry per movie.
+    #[graphql(complexity = "20 * child_complexity")]
+    async fn crew(&self) -> Vec<Credit> {
+        self.credits(&self.details.crew)
+    }
+}
+
+/// One movie of a filmography.
+#[derive(SimpleObject)]
+pub struct Credit {
+    /// The characters played (cast), or the jobs held (crew).
+    pub roles: Vec<String>,
+    pub movie: Movie,
 }
 
 /// A movie recommended to the user, and which of their movies led to it.
