@@ -24,7 +24,7 @@ COPY . .
 # target/ is a cache mount, so the outputs are copied out of it within the same step.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
-    cargo leptos build --release \
+    cargo leptos build --release --precompress \
  && mkdir -p /out \
  && cp target/release/server /out/server \
  && cp -r target/site /out/site

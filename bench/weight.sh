@@ -1,43 +1,62 @@
 #!/usr/bin/env bash
-# The weight of what a browser downloads to hydrate a page, raw and brotli-compressed (quality 11,
-# as a CDN or `precompressed` file would be): the WASM (every island), its JS glue and the CSS.
-# Every page downloads the same three files; pages without an island in view still need the
-# theme switch's, which is on every page.
-# Target: ≤ 150 kB brotli. Only the frontend is built (the server is not part of the weight).
+# What a browser receives on its first visit to each kind of page: the HTML and every file of the
+# bundle it names (CSS, JS glue, WASM), fetched from the running release server with
+# `accept-encoding: br` as a browser sends it, counted in bytes on the wire (curl's
+# size_download: compressed bytes, headers excluded). Nothing is recompressed locally: the
+# figure is what the server sends. Posters come from TMDb's image CDN (or the emulator's SVGs)
+# and are not counted; neither are the favicon and manifest, which are under 1 kB each.
+# Target: ≤ 150 kB for the first visit of any page.
 #
-#   bench/weight.sh            # builds the release site (about 3 min warm), then measures
-#   NO_BUILD=1 bench/weight.sh # measures target/site/pkg as it is
+#   bench/weight.sh            # builds the precompressed release site (about 5 min warm), then measures
+#   NO_BUILD=1 bench/weight.sh # measures the release server and target/site as they are
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/tools-path.sh
 
+ADDR="${WEIGHT_ADDR:-127.0.0.1:3410}"
 if [[ -z "${NO_BUILD:-}" ]]; then
-  echo "==> building the release site"
-  cargo leptos build --release --frontend-only >/dev/null
+  echo "==> building the release site, precompressed"
+  cargo leptos build --release --precompress >/dev/null
 fi
 
-# The bundle's file name, as the build sets it (LEPTOS_OUTPUT_NAME in .cargo/config.toml).
-name="$(sed -n 's/^LEPTOS_OUTPUT_NAME = "\(.*\)"$/\1/p' .cargo/config.toml)"
-node - target/site/pkg "${name:?LEPTOS_OUTPUT_NAME not found in .cargo/config.toml}" <<'JS'
-const fs = require("fs");
-const path = require("path");
-const zlib = require("zlib");
-const [dir, name] = process.argv.slice(2);
-const size = (file) => {
-  const bytes = fs.readFileSync(path.join(dir, file));
-  const brotli = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  return { raw: bytes.length, brotli };
-};
-const kb = (n) => (n / 1000).toFixed(1).padStart(8) + " kB";
-const row = (label, total) => console.log(label.padEnd(20) + kb(total.raw) + kb(total.brotli));
+data_dir="$(mktemp -d)"
+server_pid=""
+trap '[[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$data_dir"' EXIT
+LEPTOS_SITE_ADDR="$ADDR" DATA_DIR="$data_dir" RUST_LOG=warn target/release/server >"$data_dir/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 60); do
+  curl -fsS "http://$ADDR/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$data_dir/server.log" >&2; exit 1; }
+  sleep 0.5
+done
 
-console.log("file".padEnd(20) + "raw".padStart(11) + "brotli".padStart(11));
-let total = { raw: 0, brotli: 0 };
-for (const file of [`${name}.wasm`, `${name}.js`, `${name}.css`]) {
-  const weight = size(file);
-  row(file, weight);
-  total = { raw: total.raw + weight.raw, brotli: total.brotli + weight.brotli };
-}
-row("total", total);
-console.log(`\nevery page: ${(total.brotli / 1000).toFixed(1)} kB brotli to hydrate (target ≤ 150 kB)`);
-JS
+# Bytes on the wire of one GET, as a browser asks for it.
+wire() { curl -fsS -o /dev/null -H 'accept-encoding: br, gzip' -w '%{size_download}' "http://$ADDR$1"; }
+kb() { awk -v b="$1" 'BEGIN { printf "%7.1f kB", b / 1000 }'; }
+
+nolan="$(curl -fsS "http://$ADDR/api/people/search/?q=christopher%20nolan" | sed -n 's/.*"results":\[{"id":\([0-9]*\).*/\1/p')"
+pages=("/" "/discover" "/search?q=king" "/movie/1267" "/person/${nolan:?no person found}")
+
+# The bundle, named by the home page (every page names the same files).
+mapfile -t bundle < <(curl -fsS "http://$ADDR/" | grep -oE '/static/[0-9a-f]+/pkg/[^"]+\.(css|js|wasm)' | sort -u)
+[[ ${#bundle[@]} -eq 3 ]] || { echo "expected CSS, JS and WASM in the page, found: ${bundle[*]}" >&2; exit 1; }
+bundle_bytes=0
+printf '%-40s %10s\n' "bundle file" "on the wire"
+for file in "${bundle[@]}"; do
+  bytes="$(wire "$file")"
+  encoding="$(curl -fsS -o /dev/null -D - -H 'accept-encoding: br, gzip' "http://$ADDR$file" | tr -d '\r' | sed -n 's/^content-encoding: //Ip')"
+  printf '%-40s %s %s\n' "${file##*/}" "$(kb "$bytes")" "(${encoding:-identity})"
+  bundle_bytes=$((bundle_bytes + bytes))
+done
+printf '%-40s %s\n\n' "bundle" "$(kb "$bundle_bytes")"
+
+worst=0
+printf '%-40s %10s %12s\n' "page" "HTML" "first visit"
+for page in "${pages[@]}"; do
+  html="$(wire "$page")"
+  total=$((html + bundle_bytes))
+  ((total > worst)) && worst=$total
+  printf '%-40s %s %s\n' "$page" "$(kb "$html")" "$(kb "$total")"
+done
+echo
+echo "heaviest first visit: $(kb "$worst") on the wire (target ≤ 150 kB)"

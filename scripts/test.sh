@@ -89,7 +89,7 @@ scripts/fuzz-api.sh "http://$E2E_ADDR"
 if [[ -z "${SKIP_RELEASE_SMOKE:-}" ]]; then
   echo "==> release smoke test"
   kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  cargo leptos build --release
+  cargo leptos build --release --precompress
   release_log="$data_dir/release.log"
   mkdir -p "$data_dir/release"
   LEPTOS_SITE_ADDR="$E2E_ADDR" DATA_DIR="$data_dir/release" LOG_FORMAT=json RUST_LOG=info \

@@ -4,6 +4,13 @@
 //! files stay reachable under plain `/pkg/` (revalidated on every use) for anything that links
 //! them there.
 //!
+//! A release build is precompressed (`cargo leptos build --release --precompress` writes a
+//! `.br` and a `.gz` beside each file, at brotli's best quality): those are served as they
+//! are to a browser that accepts them, and the response compression layer leaves every bundle
+//! file alone ([`ServedAsBuilt`]), so what is measured (`bench/weight.sh`) is what is sent, and
+//! no request pays for compressing a megabyte of WASM. A debug build has no compressed copies
+//! and serves the files raw.
+//!
 //! The version is a prefix in front of Leptos' `pkg` folder (the `root` of its hydration
 //! scripts) rather than a renamed folder, so the folder on disk keeps the name Leptos and
 //! cargo-leptos give it (`site_pkg_dir`).
@@ -11,7 +18,7 @@
 use std::path::Path;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Response, header};
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -51,18 +58,37 @@ pub fn bundle_root(site_root: &Path, pkg_dir: &str) -> String {
     format!("{VERSIONED_PREFIX}{}", version(site_root, pkg_dir))
 }
 
-/// `{bundle_root}/{pkg_dir}/*` from the site's `pkg_dir` folder, immutable for a year.
+/// A response extension on a file served exactly as the build wrote it (compressed at build
+/// time, or deliberately raw): the response compression layer skips these.
+#[derive(Debug, Clone, Copy)]
+pub struct ServedAsBuilt;
+
+/// `{bundle_root}/{pkg_dir}/*` from the site's `pkg_dir` folder, immutable for a year; the
+/// build's `.br` or `.gz` copy when the browser accepts it.
 pub fn router(site_root: &Path, pkg_dir: &str, bundle_root: &str) -> Router<AppState> {
-    let files = ServeDir::new(site_root.join(pkg_dir));
+    let files = ServeDir::new(site_root.join(pkg_dir)).precompressed_br().precompressed_gzip();
     Router::new().nest_service(
         &format!("{bundle_root}/{pkg_dir}"),
         tower::ServiceBuilder::new()
+            .map_response(|mut response: Response<_>| {
+                response.extensions_mut().insert(ServedAsBuilt);
+                response
+            })
             .layer(SetResponseHeaderLayer::overriding(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=31536000, immutable"),
             ))
+            // The same address answers br, gzip or raw bytes depending on the request.
+            .layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))
             .service(files),
     )
+}
+
+/// Whether the site's bundle has its compressed copies (`--precompress`): a release server
+/// without them sends the WASM uncompressed, which start-up warns about.
+pub fn is_precompressed(site_root: &Path, pkg_dir: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(site_root.join(pkg_dir)) else { return false };
+    entries.filter_map(Result::ok).any(|entry| entry.path().extension().is_some_and(|ext| ext == "br"))
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, DefaultPredicate, Predicate};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -96,6 +96,12 @@ pub fn router(state: AppState) -> Router {
     let leptos_options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
     let bundle_root = assets::bundle_root(&site_root, &leptos_options.site_pkg_dir);
+    if !cfg!(debug_assertions) && !assets::is_precompressed(&site_root, &leptos_options.site_pkg_dir) {
+        tracing::warn!(
+            "the site bundle has no .br/.gz copies, so browsers download it uncompressed: \
+             build it with `cargo leptos build --release --precompress`"
+        );
+    }
     // Every rendered page gets the context, where its bundle lives, and the nonce of its
     // response's CSP.
     let page_context = {
@@ -220,7 +226,16 @@ fn drop_unsafe_request_id<B>(mut request: Request<B>) -> Request<B> {
 }
 
 /// br and gzip at their fastest levels: at the default brotli level, compressing a 10 kB list
-/// cost several times more CPU than producing it.
-fn compression() -> CompressionLayer {
-    CompressionLayer::new().br(true).gzip(true).quality(CompressionLevel::Fastest)
+/// cost several times more CPU than producing it. Bundle files are never compressed here: a
+/// release build brings them compressed at the best level (see `assets`).
+fn compression() -> CompressionLayer<impl Predicate> {
+    let not_served_as_built =
+        |_: StatusCode, _: axum::http::Version, _: &axum::http::HeaderMap, extensions: &axum::http::Extensions| {
+            extensions.get::<assets::ServedAsBuilt>().is_none()
+        };
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(CompressionLevel::Fastest)
+        .compress_when(DefaultPredicate::new().and(not_served_as_built))
 }
