@@ -33,6 +33,8 @@ async fn the_openapi_document_describes_every_route_with_schemas_and_the_bearer_
         ("/api/movies/{id}/recommendations/", "get"),
         ("/api/movies/{id}/similar/", "get"),
         ("/api/genres/", "get"),
+        ("/api/people/search/", "get"),
+        ("/api/people/{id}/", "get"),
         ("/api/auth/register/", "post"),
         ("/api/auth/token/", "post"),
         ("/api/auth/token/refresh/", "post"),
@@ -69,7 +71,7 @@ async fn the_openapi_document_describes_every_route_with_schemas_and_the_bearer_
             }
         }
     }
-    assert_eq!(paths.len(), 26, "no undocumented extras: {:?}", paths.keys().collect::<Vec<_>>());
+    assert_eq!(paths.len(), 28, "no undocumented extras: {:?}", paths.keys().collect::<Vec<_>>());
     assert_eq!(spec["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
     assert_eq!(paths["/api/favorites/"]["get"]["security"][0]["bearer"], serde_json::json!([]));
     let page = &spec["components"]["schemas"]["Page_MovieSummary"]["properties"];
@@ -346,5 +348,60 @@ async fn the_bundle_is_served_under_its_content_version_and_cached_for_good() {
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable", "{path}");
     }
+    let _ = std::fs::remove_dir_all(site);
+}
+
+/// What a browser downloads: the build's own `.br`/`.gz` bytes when it has them (never
+/// recompressed on the fly), the raw file otherwise, and never a compressed copy to a client
+/// that did not ask for one.
+#[tokio::test]
+async fn the_bundle_is_sent_as_the_build_compressed_it() {
+    let site = std::env::temp_dir().join(format!("nexus-site-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(site.join("pkg")).expect("site");
+    // Big and repetitive: the on-the-fly compressor would gladly shrink it.
+    let wasm = "\0asm".to_owned() + &"nexus ".repeat(20_000);
+    for (file, body) in [
+        ("nexus.wasm", wasm.as_bytes()),
+        ("nexus.wasm.br", b"brotli bytes from the build".as_slice()),
+        ("nexus.wasm.gz", b"gzip bytes from the build".as_slice()),
+        ("nexus.js", "export default 1;".repeat(2_000).as_bytes()),
+    ] {
+        std::fs::write(site.join("pkg").join(file), body).expect("write");
+    }
+    let app = app_with(&["--site-root", site.to_str().expect("utf-8")]).await;
+    let version = server::http::assets::version(&site, "pkg");
+    let fetch = |file: &str, accept: Option<&str>| {
+        let mut request = request("GET", &format!("/static/{version}/pkg/{file}"));
+        if let Some(accept) = accept {
+            request = request.header(header::ACCEPT_ENCODING, accept);
+        }
+        request.body(Body::empty()).expect("req")
+    };
+    let body = |response: axum::response::Response| async move {
+        let headers = response.headers().clone();
+        (headers, response.into_body().collect().await.expect("body").to_bytes())
+    };
+    let (headers, bytes) =
+        body(app.router.clone().oneshot(fetch("nexus.wasm", Some("gzip, deflate, br, zstd"))).await.expect("response"))
+            .await;
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(&bytes[..], b"brotli bytes from the build");
+    assert!(headers[header::VARY].to_str().expect("vary").contains("accept-encoding"));
+    let (headers, bytes) =
+        body(app.router.clone().oneshot(fetch("nexus.wasm", Some("gzip"))).await.expect("response")).await;
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(&bytes[..], b"gzip bytes from the build");
+    let (headers, bytes) = body(app.router.clone().oneshot(fetch("nexus.wasm", None)).await.expect("response")).await;
+    assert!(!headers.contains_key(header::CONTENT_ENCODING));
+    assert_eq!(bytes.len(), wasm.len());
+    // No copy from the build: sent raw, not compressed per request.
+    let (headers, bytes) =
+        body(app.router.clone().oneshot(fetch("nexus.js", Some("br, gzip"))).await.expect("response")).await;
+    assert!(!headers.contains_key(header::CONTENT_ENCODING), "{headers:?}");
+    assert_eq!(bytes.len(), "export default 1;".len() * 2_000);
+    // Pages are still compressed on the fly.
+    let page = request("GET", "/").header(header::ACCEPT_ENCODING, "br").body(Body::empty()).expect("req");
+    let response = app.router.clone().oneshot(page).await.expect("response");
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
     let _ = std::fs::remove_dir_all(site);
 }

@@ -74,8 +74,12 @@ async fn people_answer_as_rest_does() {
     assert_eq!(data["person"]["name"], person["name"]);
     assert_eq!(data["person"]["biography"], person["biography"]);
     assert_eq!(ids(&data["person"]["knownFor"]), ids(&person["known_for"]));
-    let crew: Vec<u64> =
-        data["person"]["crew"].as_array().expect("crew").iter().map(|c| c["movie"]["id"].as_u64().expect("id")).collect();
+    let crew: Vec<u64> = data["person"]["crew"]
+        .as_array()
+        .expect("crew")
+        .iter()
+        .map(|c| c["movie"]["id"].as_u64().expect("id"))
+        .collect();
     assert_eq!(crew, ids(&person["crew"]));
     assert!(data["person"]["crew"][0]["movie"]["runtime"].is_u64(), "a credit's movie loads its details");
     assert_eq!(ids(&data["discover"]["results"]), crew, "discover by person lists the same films, newest first");
