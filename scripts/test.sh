@@ -19,6 +19,9 @@ export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 scripts/check-wasm-deps.sh
 
 echo "==> supply chain (cargo deny: licenses, banned crates, sources; offline)"
+# cargo deny reads every crate of the lockfile, those of other platforms too, and offline it
+# cannot download them: fetch them first (a no-op once they are in the registry cache).
+cargo fetch --locked --quiet
 cargo deny --offline check licenses bans sources
 
 echo "==> the CI workflow and the Compose file against their schemas (check-jsonschema, offline)"
