@@ -44,6 +44,13 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_SITE_ROOT", value_name = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
+    /// Set by `cargo leptos watch`: pages then carry Leptos' live-reload script, the CSP lets it
+    /// reach cargo-leptos' reload socket (LEPTOS_RELOAD_PORT), and the bundle is revalidated on
+    /// every use instead of cached for good, since it changes under the same version while the
+    /// server runs. Refused when APP_ENV=production.
+    #[arg(long = "live-reload", env = "LEPTOS_WATCH", value_name = "LEPTOS_WATCH")]
+    pub leptos_watch: Option<String>,
+
     /// Where the embedded database and the generated development secret are kept.
     #[arg(long, env = "DATA_DIR", value_name = "DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -208,6 +215,8 @@ pub enum ConfigError {
     PublicUrl,
     #[error("METRICS_TOKEN must be at least 16 characters")]
     WeakMetricsToken,
+    #[error("LEPTOS_WATCH (set by `cargo leptos watch`) is for development only, not APP_ENV=production")]
+    LiveReloadInProduction,
 }
 
 /// Who may read `/metrics`.
@@ -261,6 +270,14 @@ impl Config {
             Ok(url.trim_end_matches('/').to_owned())
         } else {
             Err(ConfigError::PublicUrl)
+        }
+    }
+
+    /// Whether pages reload themselves when `cargo leptos watch` rebuilds (see `leptos_watch`).
+    pub fn live_reload(&self) -> Result<bool, ConfigError> {
+        match (self.leptos_watch.is_some(), self.app_env) {
+            (true, AppEnv::Production) => Err(ConfigError::LiveReloadInProduction),
+            (watching, _) => Ok(watching),
         }
     }
 
@@ -405,6 +422,14 @@ mod tests {
         assert!(matches!(config.jwt_secret(), Err(ConfigError::MissingJwtSecret)));
         let config = parse(&["--app-env", "production", "--jwt-secret", "short"]).expect("parses");
         assert!(matches!(config.jwt_secret(), Err(ConfigError::WeakJwtSecret)));
+    }
+
+    #[test]
+    fn live_reload_follows_cargo_leptos_watch_and_never_runs_in_production() {
+        assert!(!parse(&[]).expect("parses").live_reload().expect("valid"));
+        assert!(parse(&["--live-reload", "ON"]).expect("parses").live_reload().expect("valid"));
+        let production = parse(&["--live-reload", "ON", "--app-env", "production"]).expect("parses");
+        assert!(matches!(production.live_reload(), Err(ConfigError::LiveReloadInProduction)));
     }
 
     #[test]

@@ -134,6 +134,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     );
 
     let https = public_url.starts_with("https://");
+    let live_reload = config.live_reload()?;
+    // The port the page's reload script dials (cargo-leptos' own server, not this one).
+    let live_reload_port =
+        live_reload.then(|| leptos_options.reload_external_port.unwrap_or(leptos_options.reload_port));
     // The emulator's images come from this origin; TMDb's from its CDN.
     let image_origin = upstream.emulator.is_none().then(|| "https://image.tmdb.org".to_owned());
 
@@ -156,7 +160,8 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
                 .map(|rate| Limiter::new("ui", rate, redis.clone())),
         },
         cors_origins: config.cors_origins.clone().into(),
-        security_headers: SecurityHeaders::new(image_origin, https),
+        security_headers: SecurityHeaders::new(image_origin, https, live_reload_port),
+        live_reload,
         metrics_access,
         readiness: Readiness::start(catalog_for_probe, UPSTREAM_PROBE_INTERVAL),
         request_timeout: std::time::Duration::from_secs(config.request_timeout_secs),

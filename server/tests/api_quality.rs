@@ -232,6 +232,11 @@ async fn each_client_is_rate_limited_on_the_api_with_retry_after() {
     assert_eq!(page.expect("response").status(), StatusCode::OK);
 }
 
+async fn html_has_reload_script(app: &common::TestApp) -> bool {
+    let (_, _, html) = common::raw(app, request("GET", "/").body(Body::empty()).expect("req")).await;
+    html.contains("/live_reload")
+}
+
 #[tokio::test]
 async fn pages_carry_a_csp_whose_nonce_is_on_every_inline_script() {
     let app = app().await;
@@ -243,6 +248,8 @@ async fn pages_carry_a_csp_whose_nonce_is_on_every_inline_script() {
         assert!(csp.contains(directive), "{directive} in {csp}");
     }
     assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("connect-src 'self';"), "no reload socket outside `cargo leptos watch`: {csp}");
+    assert!(!html_has_reload_script(&app).await, "no reload script outside `cargo leptos watch`");
     let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce");
     let html = String::from_utf8_lossy(&response.into_body().collect().await.expect("body").to_bytes()).into_owned();
     let scripts = html.matches("<script").count();

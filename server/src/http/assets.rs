@@ -64,8 +64,10 @@ pub fn bundle_root(site_root: &Path, pkg_dir: &str) -> String {
 pub struct ServedAsBuilt;
 
 /// `{bundle_root}/{pkg_dir}/*` from the site's `pkg_dir` folder, immutable for a year; the
-/// build's `.br` or `.gz` copy when the browser accepts it.
-pub fn router(site_root: &Path, pkg_dir: &str, bundle_root: &str) -> Router<AppState> {
+/// build's `.br` or `.gz` copy when the browser accepts it. Under `cargo leptos watch`
+/// (`live_reload`) the files change under the same version, so they are revalidated instead.
+pub fn router(site_root: &Path, pkg_dir: &str, bundle_root: &str, live_reload: bool) -> Router<AppState> {
+    let cache_control = if live_reload { "no-cache" } else { "public, max-age=31536000, immutable" };
     let files = ServeDir::new(site_root.join(pkg_dir)).precompressed_br().precompressed_gzip();
     Router::new().nest_service(
         &format!("{bundle_root}/{pkg_dir}"),
@@ -74,10 +76,7 @@ pub fn router(site_root: &Path, pkg_dir: &str, bundle_root: &str) -> Router<AppS
                 response.extensions_mut().insert(ServedAsBuilt);
                 response
             })
-            .layer(SetResponseHeaderLayer::overriding(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ))
+            .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache_control)))
             // The same address answers br, gzip or raw bytes depending on the request.
             .layer(SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")))
             .service(files),

@@ -148,7 +148,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ops::router())
         .merge(crawlers::router())
         .merge(metrics::router())
-        .merge(assets::router(&site_root, &state.leptos_options.site_pkg_dir, &bundle_root))
+        .merge(assets::router(&site_root, &state.leptos_options.site_pkg_dir, &bundle_root, state.live_reload))
         .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(leptos_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell));
     if let Some(emulator) = &state.emulator {

@@ -31,11 +31,14 @@ pub struct SecurityHeaders {
 
 impl SecurityHeaders {
     /// `image_origin`: where posters and backdrops come from besides this origin (TMDb's CDN).
-    pub fn new(image_origin: Option<String>, https: bool) -> Self {
+    /// `live_reload_port`: under `cargo leptos watch`, the port of its reload socket, which the
+    /// page's reload script dials on the page's own host.
+    pub fn new(image_origin: Option<String>, https: bool, live_reload_port: Option<u16>) -> Self {
         let images = image_origin.map(|origin| format!(" {origin}")).unwrap_or_default();
+        let reload = live_reload_port.map(|port| format!(" ws://*:{port} wss://*:{port}")).unwrap_or_default();
         let rest = |styles: &str, fonts: &str| {
             format!(
-                "'wasm-unsafe-eval'; style-src {styles}; img-src 'self' data:{images}; connect-src 'self'; \
+                "'wasm-unsafe-eval'; style-src {styles}; img-src 'self' data:{images}; connect-src 'self'{reload}; \
                  font-src {fonts}; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
             )
         };

@@ -39,6 +39,8 @@ pub struct AppState {
     /// Origins allowed to call `/api` from a browser.
     pub cors_origins: Arc<[String]>,
     pub security_headers: SecurityHeaders,
+    /// Under `cargo leptos watch`: the bundle changes while the server runs.
+    pub live_reload: bool,
     /// Who may read `/metrics`.
     pub metrics_access: MetricsAccess,
     /// Draining, and the upstream as last probed, for `/readyz`.
