@@ -33,7 +33,7 @@ impl SecurityHeaders {
     /// `image_origin`: where posters and backdrops come from besides this origin (TMDb's CDN).
     /// `live_reload_port`: under `cargo leptos watch`, the port of its reload socket, which the
     /// page's reload script dials on the page's own host.
-    pub fn new(image_origin: Option<String>, https: bool, live_reload_port: Option<u16>) -> Self {
+    pub fn new(image_origin: Option<String>, https: bool, live_reload_port: Option<u32>) -> Self {
         let images = image_origin.map(|origin| format!(" {origin}")).unwrap_or_default();
         let reload = live_reload_port.map(|port| format!(" ws://*:{port} wss://*:{port}")).unwrap_or_default();
         let rest = |styles: &str, fonts: &str| {
