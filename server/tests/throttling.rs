@@ -66,6 +66,10 @@ async fn registration_is_throttled_per_client_network_through_the_api_and_the_ui
 async fn sign_in_is_throttled_per_client_network_whatever_the_email() {
     let app = app_with(&[]).await;
     let mut attempts = 0;
+    let started = std::time::Instant::now();
+    // 30 at once, then one more every 2 s (30 a minute): a slow machine (each attempt hashes a
+    // password) earns the attempts its seconds refill, and no more.
+    let allowed = |elapsed: std::time::Duration| 30 + elapsed.as_secs().div_ceil(2);
     let throttled = loop {
         attempts += 1;
         // A different address of the same /64 and a different account every time.
@@ -76,9 +80,9 @@ async fn sign_in_is_throttled_per_client_network_whatever_the_email() {
             break (headers, body);
         }
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-        assert!(attempts <= 30, "30 attempts a minute per client network are allowed");
+        assert!(attempts <= allowed(started.elapsed()), "30 attempts a minute per client network are allowed");
     };
-    assert_eq!(attempts, 31);
+    assert!(attempts > 30, "the first 30 are never refused: refused at {attempts}");
     assert_eq!(throttled.1["error"]["code"], "too_many_requests");
     assert!(retry_after(&throttled.0) >= 1);
     // Somebody on another network can still sign in.
