@@ -10,22 +10,26 @@ for (const javaScript of [true, false]) {
   const mode = javaScript ? "hydrated" : "without JavaScript";
 
   test.describe(`discover (${mode})`, () => {
-    test("filters by genre, years and rating, all kept in the URL", async ({ page: hydratedPage, browser }) => {
+    test("filters by several genres, years, rating and votes, all kept in the URL", async ({ page: hydratedPage, browser }) => {
       const page = javaScript ? hydratedPage : await noScriptPage(browser);
       await page.goto("/discover");
       if (javaScript) await waitForHydration(page);
-      await page.getByLabel("Genre").selectOption({ label: "Science Fiction" });
+      await page.getByLabel("Science Fiction").check();
+      await page.getByLabel("Action", { exact: true }).check();
       await page.getByLabel("From year").fill("1990");
       await page.getByLabel("To year").fill("1999");
       await page.getByLabel("Minimum rating").fill("7");
+      await page.getByLabel("Minimum votes").fill("1000");
       await page.getByLabel("Sort by").selectOption({ label: "Highest rated" });
       // Hydrated, the results update in place: a full page load would drop this marker.
       if (javaScript) await page.evaluate(() => ((window as unknown as { stayedOnPage: boolean }).stayedOnPage = true));
       await page.getByRole("button", { name: "Show movies" }).click();
 
-      await expect(page).toHaveURL(/genre=878/);
+      // Hydrated, one comma list; without JavaScript, the form's one parameter per box.
+      await expect(page).toHaveURL(/genre=28(%2C|&genre=)878/);
       await expect(page).toHaveURL(/year_from=1990/);
       await expect(page).toHaveURL(/min_rating=7/);
+      await expect(page).toHaveURL(/min_votes=1000/);
       await expect(page).toHaveURL(/sort=rating/);
       const results = page.getByRole("list", { name: "Discovered movies" });
       // Hydrated, the address changes as the request leaves and the unfiltered list stays
@@ -41,7 +45,10 @@ for (const javaScript of [true, false]) {
       // Reloading the address gives the same discovery, with the form filled in.
       await page.reload();
       await expect(page.getByLabel("From year")).toHaveValue("1990");
-      await expect(page.getByLabel("Genre")).toHaveValue("878");
+      await expect(page.getByLabel("Minimum votes")).toHaveValue("1000");
+      await expect(page.getByLabel("Science Fiction")).toBeChecked();
+      await expect(page.getByLabel("Action", { exact: true })).toBeChecked();
+      await expect(page.getByLabel("Drama")).not.toBeChecked();
     });
 
     test("a year range that ends before it starts is explained and the inputs are kept", async ({ page: hydratedPage, browser }) => {
@@ -69,6 +76,18 @@ test("hydrated, a refused discovery is explained in place and the inputs are kep
   // Back to the unfiltered discovery: the inputs follow the address.
   await page.goBack();
   await expect(page.getByLabel("From year")).toHaveValue("");
+  await expect(page.getByRole("list", { name: "Discovered movies" }).getByTestId("movie-card").first()).toBeVisible();
+
+  // Genres follow Back and Forward too.
+  await page.getByLabel("Comedy").check();
+  await page.getByLabel("Romance").check();
+  await page.getByRole("button", { name: "Show movies" }).click();
+  await expect(page).toHaveURL(/genre=35%2C10749/);
+  await page.goBack();
+  await expect(page.getByLabel("Comedy")).not.toBeChecked();
+  await page.goForward();
+  await expect(page.getByLabel("Comedy")).toBeChecked();
+  await expect(page.getByLabel("Romance")).toBeChecked();
   await expect(page.getByRole("list", { name: "Discovered movies" }).getByTestId("movie-card").first()).toBeVisible();
 });
 

@@ -9,7 +9,7 @@ use app::pages::favorites::ListFavorites;
 use app::session::{Register, SignIn, SignOut};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use common::{TestApp, app, app_with, post_json, send};
+use common::{TestApp, app, app_with, get, post_json, send};
 use http_body_util::BodyExt;
 use leptos::server_fn::ServerFn;
 use serde_json::json;
@@ -388,7 +388,19 @@ async fn a_movie_page_carries_a_link_preview_and_its_genres_lead_to_discover() {
     // And Discover takes the genre by name.
     let (status, _, discover) = page(&app, "/discover?genre=Science+Fiction", "").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(discover.contains(r#"<option value="878" selected>Science Fiction"#), "the filter shows the genre");
+    assert!(discover.contains(r#"value="878" checked"#), "the filter shows the genre");
+    // Several genres, as a link gives them (names, commas) or a form without JavaScript does
+    // (one per ticked box): both are ticked, and the results have every one.
+    for address in ["/discover?genre=Science+Fiction,action", "/discover?genre=878&genre=28"] {
+        let (status, _, discover) = page(&app, address, "").await;
+        assert_eq!(status, StatusCode::OK, "{address}");
+        assert!(discover.contains(r#"value="878" checked"#) && discover.contains(r#"value="28" checked"#), "{address}");
+        assert!(!discover.contains(r#"value="18" checked"#), "{address}: only those");
+    }
+    let (_, both) = get(&app, "/api/movies/discover/?genre=878,28").await;
+    let (_, html) = page(&app, "/discover?genre=878&genre=28", "").await;
+    let first = both["results"][0]["title"].as_str().expect("a sci-fi action movie");
+    assert!(html.contains(first), "the page lists what the API lists: {first}");
 }
 
 #[tokio::test]

@@ -40,7 +40,7 @@ pub fn is_plain_click(event: &MouseEvent) -> bool {
 }
 
 /// Calls `follow` whenever Back or Forward changes the address, with a way to read the new
-/// address's query parameters (decoded). Islands use it to show what the address says.
+/// address's query parameters (decoded; a repeated one's values joined by commas). Islands use it to show what the address says.
 pub fn on_back_or_forward(follow: impl Fn(&dyn Fn(&str) -> Option<String>) + 'static) {
     // Never called on the server: listeners are only added in the browser.
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
@@ -50,8 +50,14 @@ pub fn on_back_or_forward(follow: impl Fn(&dyn Fn(&str) -> Option<String>) + 'st
             .search()
             .ok()
             .and_then(|search| leptos::web_sys::UrlSearchParams::new_with_str(&search).ok());
+        // Every value of a repeated parameter, joined by commas, as the pages read the address
+        // on the server (a form without JavaScript repeats `genre` once per ticked box).
         #[cfg(feature = "hydrate")]
-        follow(&|name| params.as_ref()?.get(name));
+        follow(&|name| {
+            let values: Vec<String> =
+                params.as_ref()?.get_all(name).iter().filter_map(|value| value.as_string()).collect();
+            (!values.is_empty()).then(|| values.join(","))
+        });
         #[cfg(not(feature = "hydrate"))]
         follow(&|_| None);
     });

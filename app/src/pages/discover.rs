@@ -1,4 +1,4 @@
-//! Discover: filter the catalog by genre, years and rating, in any order. Every filter lives in
+//! Discover: filter the catalog by genres, years, rating, votes and people, in any order. Every filter lives in
 //! the URL (a plain GET form), so a discovery can be bookmarked, shared and used without
 //! JavaScript; hydrated, the results update in place.
 
@@ -64,10 +64,13 @@ pub async fn discover_movies(filters: DiscoverForm, page: u32) -> Result<Page<Ca
 /// the page shows the message next to the values the user entered.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DiscoverForm {
+    /// Genre ids or names, comma-separated; a movie must have every one.
     pub genre: String,
     pub year_from: String,
     pub year_to: String,
     pub min_rating: String,
+    #[serde(default)]
+    pub min_votes: String,
     pub sort: String,
     /// TMDb person ids, comma-separated: set by a person page's "Browse their movies".
     #[serde(default)]
@@ -75,14 +78,16 @@ pub struct DiscoverForm {
 }
 
 impl DiscoverForm {
-    /// The form from an address's query, given a way to read one of its fields.
+    /// The form from an address's query, given a way to read one of its fields (every value of
+    /// a repeated one, joined by commas: a form without JavaScript sends one `genre` per box).
     fn from_fields(value: impl Fn(&str) -> Option<String>) -> Self {
         let field = |name: &str| value(name).unwrap_or_default().trim().to_owned();
         Self {
-            genre: field("genre"),
+            genre: self::genres(&field("genre")).join(","),
             year_from: field("year_from"),
             year_to: field("year_to"),
             min_rating: field("min_rating"),
+            min_votes: field("min_votes"),
             sort: field("sort"),
             with_people: field("with_people"),
         }
@@ -106,6 +111,7 @@ impl DiscoverForm {
             ("year_from", self.year_from.clone()),
             ("year_to", self.year_to.clone()),
             ("min_rating", self.min_rating.clone()),
+            ("min_votes", self.min_votes.clone()),
             ("sort", self.sort.clone()),
             ("with_people", self.with_people.clone()),
             ("page", page),
@@ -121,11 +127,11 @@ impl DiscoverForm {
             value.parse().map(Some).map_err(|_| AppError::invalid(format!("{label} must be a number")))
         }
         Ok(DiscoverFilter {
-            genres: if self.genre.is_empty() { vec![] } else { vec![self.genre.clone()] },
+            genres: genres(&self.genre).into_iter().map(str::to_owned).collect(),
             year_from: number(&self.year_from, "From year")?,
             year_to: number(&self.year_to, "To year")?,
             min_rating: number(&self.min_rating, "Minimum rating")?,
-            min_votes: None,
+            min_votes: number(&self.min_votes, "Minimum votes")?,
             people: people_ids(&self.with_people)?,
             sort: if self.sort.is_empty() {
                 DiscoverSort::default()
@@ -134,6 +140,17 @@ impl DiscoverForm {
             },
         })
     }
+}
+
+/// The genres of a comma-separated list, trimmed, without empties or repeats.
+fn genres(list: &str) -> Vec<&str> {
+    let mut genres: Vec<&str> = Vec::new();
+    for genre in list.split(',').map(str::trim).filter(|genre| !genre.is_empty()) {
+        if !genres.iter().any(|seen| seen.eq_ignore_ascii_case(genre)) {
+            genres.push(genre);
+        }
+    }
+    genres
 }
 
 fn sort_label(sort: DiscoverSort) -> &'static str {
@@ -147,11 +164,12 @@ fn sort_label(sort: DiscoverSort) -> &'static str {
     }
 }
 
-const DISCOVER_DESCRIPTION: &str = "Discover movies by genre, years and rating, sorted your way.";
+const DISCOVER_DESCRIPTION: &str = "Discover movies by genres, years, rating and votes, sorted your way.";
 
 #[component]
 pub fn DiscoverPage() -> impl IntoView {
-    let form = use_query_map().with_untracked(|query| DiscoverForm::from_fields(|name| query.get(name)));
+    let form = use_query_map()
+        .with_untracked(|query| DiscoverForm::from_fields(|name| query.get_all(name).map(|values| values.join(","))));
     let page = use_page_number().get_untracked();
     let genres = Resource::new(|| (), |_| list_genres());
     let people = Resource::new(
@@ -213,14 +231,40 @@ fn DiscoverPanel(
 ) -> impl IntoView {
     let found: Latest<Discovered> = Latest::new((form.clone(), first));
     let with_people = NodeRef::<Input>::new();
-    let genre = NodeRef::<Select>::new();
     let sort = NodeRef::<Select>::new();
-    let (year_from, year_to, min_rating) = (NodeRef::<Input>::new(), NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    let (year_from, year_to) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    let (min_rating, min_votes) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    // The ids of the ticked genres, in the genre list's order (so one choice has one address).
+    let genre_ids: Vec<String> = genres.iter().map(|genre| genre.id.to_string()).collect();
+    let ticked_in = {
+        let genres = genres.clone();
+        move |list: &str| -> Vec<String> {
+            let wanted = self::genres(list);
+            genres
+                .iter()
+                .filter(|genre| {
+                    wanted.iter().any(|w| *w == genre.id.to_string() || w.eq_ignore_ascii_case(&genre.name))
+                })
+                .map(|genre| genre.id.to_string())
+                .collect()
+        }
+    };
+    let ticked = RwSignal::new(ticked_in(&form.genre));
+    let tick = move |id: String, on: bool| {
+        ticked.update(|ticked| {
+            ticked.retain(|held| *held != id);
+            if on {
+                ticked.push(id);
+                ticked.sort_by_key(|held| genre_ids.iter().position(|known| known == held));
+            }
+        });
+    };
     let typed = move || DiscoverForm {
-        genre: genre.get_untracked().map(|select| select.value()).unwrap_or_default(),
+        genre: ticked.get_untracked().join(","),
         year_from: year_from.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
         year_to: year_to.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
         min_rating: min_rating.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
+        min_votes: min_votes.get_untracked().map(|input| input.value().trim().to_owned()).unwrap_or_default(),
         sort: sort.get_untracked().map(|select| select.value()).unwrap_or_default(),
         with_people: with_people.get_untracked().map(|input| input.value()).unwrap_or_default(),
     };
@@ -245,17 +289,17 @@ fn DiscoverPanel(
             (year_from, &form.year_from),
             (year_to, &form.year_to),
             (min_rating, &form.min_rating),
+            (min_votes, &form.min_votes),
             (with_people, &form.with_people),
         ] {
             if let Some(input) = input.get_untracked() {
                 input.set_value(value);
             }
         }
-        for (select, value) in [(genre, &form.genre), (sort, &form.sort)] {
-            if let Some(select) = select.get_untracked() {
-                select.set_value(value);
-            }
+        if let Some(select) = sort.get_untracked() {
+            select.set_value(&form.sort);
         }
+        ticked.set(ticked_in(&form.genre));
         discover(form, History::Keep);
     });
 
@@ -287,17 +331,35 @@ fn DiscoverPanel(
         {people_chip}
         <form method="GET" action="/discover" class="filters" aria-label="Filters" on:submit=submit>
             <input type="hidden" name="with_people" value=form.with_people.clone() node_ref=with_people/>
-            <div class="field">
-                <label for="discover-genre">"Genre"</label>
-                <select id="discover-genre" name="genre" node_ref=genre>
-                    <option value="" selected=form.genre.is_empty()>"Any genre"</option>
+            <fieldset class="field genre-picker">
+                <legend>"Genres "<span class="muted">"(a movie has every one ticked)"</span></legend>
+                <div class="genre-options">
                     {genres.into_iter().map(|option| {
                         let value = option.id.to_string();
-                        let selected = form.genre == value || form.genre.eq_ignore_ascii_case(&option.name);
-                        view! { <option value=value selected=selected>{option.name}</option> }
+                        // Rendered ticked for the first paint (and without JavaScript); then
+                        // the box follows the choice, Back and Forward included.
+                        let initially = ticked.with_untracked(|ticked| ticked.contains(&value));
+                        let id = value.clone();
+                        let on_change = {
+                            let id = value.clone();
+                            move |event: leptos::ev::Event| tick(id.clone(), event_target_checked(&event))
+                        };
+                        view! {
+                            <label class="genre-option">
+                                <input
+                                    type="checkbox"
+                                    name="genre"
+                                    value=value
+                                    checked=initially
+                                    prop:checked=move || ticked.with(|ticked| ticked.contains(&id))
+                                    on:change=on_change
+                                />
+                                {option.name}
+                            </label>
+                        }
                     }).collect_view()}
-                </select>
-            </div>
+                </div>
+            </fieldset>
             <div class="field">
                 <label for="discover-from">"From year"</label>
                 <input id="discover-from" name="year_from" type="number" inputmode="numeric" min="1874" max="2100" value=form.year_from node_ref=year_from/>
@@ -309,6 +371,10 @@ fn DiscoverPanel(
             <div class="field">
                 <label for="discover-rating">"Minimum rating"</label>
                 <input id="discover-rating" name="min_rating" type="number" inputmode="decimal" min="0" max="10" step="0.5" value=form.min_rating node_ref=min_rating/>
+            </div>
+            <div class="field">
+                <label for="discover-votes">"Minimum votes"</label>
+                <input id="discover-votes" name="min_votes" type="number" inputmode="numeric" min="0" step="1" value=form.min_votes node_ref=min_votes/>
             </div>
             <div class="field">
                 <label for="discover-sort">"Sort by"</label>
@@ -356,6 +422,19 @@ mod tests {
         };
         let filter = form.to_filter().expect("valid");
         assert_eq!(filter.genres, vec!["Drama".to_owned()]);
+        let several = DiscoverForm::from_fields(|name| match name {
+            // As a form without JavaScript sends them: one per ticked box, plus a comma list.
+            "genre" => Some("28,Drama, ,878,drama".to_owned()),
+            "min_votes" => Some(" 1000 ".to_owned()),
+            _ => None,
+        });
+        assert_eq!(several.genre, "28,Drama,878");
+        let filter = several.to_filter().expect("valid");
+        assert_eq!(filter.genres, ["28", "Drama", "878"]);
+        assert_eq!(filter.min_votes, Some(1000));
+        assert_eq!(several.address(1), "/discover?genre=28%2CDrama%2C878&min_votes=1000");
+        let votes = DiscoverForm { min_votes: "many".into(), ..Default::default() };
+        assert_eq!(votes.to_filter(), Err(AppError::invalid("Minimum votes must be a number")));
         assert_eq!(filter.year_from, Some(1990));
         assert_eq!(filter.sort, DiscoverSort::Rating);
         let bad = DiscoverForm { min_rating: "lots".into(), ..Default::default() };
