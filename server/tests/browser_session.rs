@@ -398,7 +398,7 @@ async fn a_movie_page_carries_a_link_preview_and_its_genres_lead_to_discover() {
         assert!(!discover.contains(r#"value="18" checked"#), "{address}: only those");
     }
     let (_, both) = get(&app, "/api/movies/discover/?genre=878,28").await;
-    let (_, html) = page(&app, "/discover?genre=878&genre=28", "").await;
+    let (_, _, html) = page(&app, "/discover?genre=878&genre=28", "").await;
     let first = both["results"][0]["title"].as_str().expect("a sci-fi action movie");
     assert!(html.contains(first), "the page lists what the API lists: {first}");
 }

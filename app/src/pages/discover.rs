@@ -341,7 +341,7 @@ fn DiscoverPanel(
                         let initially = ticked.with_untracked(|ticked| ticked.contains(&value));
                         let id = value.clone();
                         let on_change = {
-                            let id = value.clone();
+                            let (id, tick) = (value.clone(), tick.clone());
                             move |event: leptos::ev::Event| tick(id.clone(), event_target_checked(&event))
                         };
                         view! {
@@ -429,9 +429,9 @@ mod tests {
             _ => None,
         });
         assert_eq!(several.genre, "28,Drama,878");
-        let filter = several.to_filter().expect("valid");
-        assert_eq!(filter.genres, ["28", "Drama", "878"]);
-        assert_eq!(filter.min_votes, Some(1000));
+        let of_several = several.to_filter().expect("valid");
+        assert_eq!(of_several.genres, ["28", "Drama", "878"]);
+        assert_eq!(of_several.min_votes, Some(1000));
         assert_eq!(several.address(1), "/discover?genre=28%2CDrama%2C878&min_votes=1000");
         let votes = DiscoverForm { min_votes: "many".into(), ..Default::default() };
         assert_eq!(votes.to_filter(), Err(AppError::invalid("Minimum votes must be a number")));

@@ -20,9 +20,6 @@ use crate::components::{
 /// How long typing must pause before the results follow it.
 const TYPING_PAUSE: Duration = Duration::from_millis(300);
 
-/// How many people the first page of results shows above the movies.
-const PEOPLE_SHOWN: usize = 6;
-
 /// What a search finds: people whose name matches (on the first page only), and one page of
 /// titles.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -34,6 +31,8 @@ pub struct SearchResults {
 /// One page of titles matching `query`, and on page 1 the people whose name matches it.
 #[server(input = GetUrl)]
 pub async fn search_catalog(query: String, page: u32) -> Result<SearchResults, AppError> {
+    /// How many people the first page of results shows above the movies.
+    const PEOPLE_SHOWN: usize = 6;
     let services = crate::server::services()?;
     let locale = Default::default();
     let movies = services.catalog.search(&query, None, page, &locale);
