@@ -374,7 +374,7 @@ fn DiscoverPanel(
             </div>
             <div class="field">
                 <label for="discover-votes">"Minimum votes"</label>
-                <input id="discover-votes" name="min_votes" type="number" inputmode="numeric" min="0" step="1" value=form.min_votes node_ref=min_votes/>
+                <input id="discover-votes" name="min_votes" type="number" inputmode="numeric" min="0" max="100000000" step="1" value=form.min_votes node_ref=min_votes/>
             </div>
             <div class="field">
                 <label for="discover-sort">"Sort by"</label>
