@@ -272,34 +272,17 @@ impl Catalog {
         person.directed.iter().filter_map(|id| self.get(*id)).collect()
     }
 
-    /// People whose name holds every word of the query, as [`Catalog::search`] matches titles:
-    /// exact names first, then names that start with the query, then the most popular.
+    /// Their films, most popular first: what they are best known for.
+    pub fn best_known(&self, person: &Person) -> Vec<&Movie> {
+        let mut films = self.directed_by(person);
+        films.sort_by(|a, b| b.popularity.total_cmp(&a.popularity).then(a.id.cmp(&b.id)));
+        films
+    }
+
+    /// People whose name holds every word of the query, ranked as [`Catalog::search`] ranks
+    /// titles.
     pub fn search_people(&self, query: &str) -> Vec<&Person> {
-        let query = search_key(query.trim());
-        let words: Vec<&str> = query.split_whitespace().collect();
-        if words.is_empty() {
-            return Vec::new();
-        }
-        let mut hits: Vec<(u8, &Person)> = self
-            .people
-            .iter()
-            .filter_map(|person| {
-                let name = search_key(&person.name);
-                if !words.iter().all(|word| name.contains(word)) {
-                    return None;
-                }
-                let rank = if name == query {
-                    0
-                } else if name.starts_with(&query) {
-                    1
-                } else {
-                    2
-                };
-                Some((rank, person))
-            })
-            .collect();
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.popularity.total_cmp(&a.1.popularity)).then(a.1.id.cmp(&b.1.id)));
-        hits.into_iter().map(|(_, person)| person).collect()
+        ranked_matches(self.people.iter(), query, |person| &person.name, |person| (person.popularity, person.id))
     }
 
     /// Most popular first.
@@ -352,32 +335,8 @@ impl Catalog {
     /// Titles containing every word of the query, best match first; case and accents are
     /// ignored, as TMDb ignores them ("leon" finds "Léon", "léon" finds it too).
     pub fn search(&self, query: &str, year: Option<i32>) -> Vec<&Movie> {
-        let query = search_key(query.trim());
-        let words: Vec<&str> = query.split_whitespace().collect();
-        if words.is_empty() {
-            return Vec::new();
-        }
-        let mut hits: Vec<(u8, &Movie)> = self
-            .movies
-            .iter()
-            .filter(|m| year.is_none_or(|y| m.year() == Some(y)))
-            .filter_map(|m| {
-                let title = search_key(&m.title);
-                if !words.iter().all(|word| title.contains(word)) {
-                    return None;
-                }
-                let rank = if title == query {
-                    0
-                } else if title.starts_with(&query) {
-                    1
-                } else {
-                    2
-                };
-                Some((rank, m))
-            })
-            .collect();
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.popularity.total_cmp(&a.1.popularity)).then(a.1.id.cmp(&b.1.id)));
-        hits.into_iter().map(|(_, m)| m).collect()
+        let released = self.movies.iter().filter(|m| year.is_none_or(|y| m.year() == Some(y)));
+        ranked_matches(released, query, |movie| &movie.title, |movie| (movie.popularity, movie.id))
     }
 
     pub fn discover(&self, filter: &DiscoverFilter, order: SortBy) -> Vec<&Movie> {
@@ -392,6 +351,9 @@ impl Catalog {
             .filter(|m| filter.min_vote_average.is_none_or(|min| m.vote_average >= min))
             .filter(|m| filter.min_vote_count.is_none_or(|min| m.vote_count >= min))
             .filter(|m| {
+                if filter.all_people.is_empty() && filter.any_people.is_empty() {
+                    return true;
+                }
                 let director = m.director.as_deref().and_then(|name| self.person_id(name));
                 filter.all_people.iter().all(|id| director == Some(*id))
                     && (filter.any_people.is_empty() || filter.any_people.iter().any(|id| director == Some(*id)))
@@ -519,6 +481,43 @@ fn unit_hash(id: u64, period: u64) -> f64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
     (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The items whose text (`text`) holds every word of the query, case and accents ignored:
+/// an exact match first, then texts that start with the query, then the rest; within a rank,
+/// by `order`'s popularity (highest first), then id.
+fn ranked_matches<'a, T>(
+    items: impl Iterator<Item = &'a T>,
+    query: &str,
+    text: impl Fn(&T) -> &str,
+    order: impl Fn(&T) -> (f64, u64),
+) -> Vec<&'a T> {
+    let query = search_key(query.trim());
+    let words: Vec<&str> = query.split_whitespace().collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut hits: Vec<(u8, &T)> = items
+        .filter_map(|item| {
+            let key = search_key(text(item));
+            if !words.iter().all(|word| key.contains(word)) {
+                return None;
+            }
+            let rank = if key == query {
+                0
+            } else if key.starts_with(&query) {
+                1
+            } else {
+                2
+            };
+            Some((rank, item))
+        })
+        .collect();
+    hits.sort_by(|a, b| {
+        let ((a_popularity, a_id), (b_popularity, b_id)) = (order(a.1), order(b.1));
+        a.0.cmp(&b.0).then(b_popularity.total_cmp(&a_popularity)).then(a_id.cmp(&b_id))
+    });
+    hits.into_iter().map(|(_, item)| item).collect()
 }
 
 /// How titles and queries compare: lowercase, without accents (canonical decomposition, then

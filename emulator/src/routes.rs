@@ -228,7 +228,7 @@ impl Emulator {
     }
 
     fn biography(&self, person: &Person) -> String {
-        let films = self.catalog.directed_by(person);
+        let films = self.catalog.best_known(person);
         let years: Vec<i32> = films.iter().filter_map(|m| m.year()).collect();
         let mut text = format!("{} is a film director", person.name);
         match (years.iter().min(), years.iter().max()) {
@@ -238,9 +238,7 @@ impl Emulator {
             (Some(year), _) => text.push_str(&format!(" whose film came out in {year}")),
             _ => {}
         }
-        let mut best: Vec<&&Movie> = films.iter().collect();
-        best.sort_by(|a, b| b.popularity.total_cmp(&a.popularity).then(a.id.cmp(&b.id)));
-        let titles: Vec<String> = best.iter().take(3).map(|m| m.title.clone()).collect();
+        let titles: Vec<String> = films.iter().take(3).map(|m| m.title.clone()).collect();
         match titles.as_slice() {
             [] => text.push('.'),
             [only] => text.push_str(&format!(". Their best known film is {only}.")),
@@ -351,9 +349,9 @@ async fn search_people(State(emulator): State<Arc<Emulator>>, Query(params): Par
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
         .map(|person| {
-            let mut best = emulator.catalog.directed_by(person);
-            best.sort_by(|a, b| b.popularity.total_cmp(&a.popularity).then(a.id.cmp(&b.id)));
-            let known_for: Vec<Value> = best
+            let known_for: Vec<Value> = emulator
+                .catalog
+                .best_known(person)
                 .iter()
                 .take(3)
                 .map(|movie| {
