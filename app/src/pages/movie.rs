@@ -156,7 +156,7 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
                     <FavoriteToggle tmdb_id=movie.id/>
                     <MyMovieControls tmdb_id=movie.id/>
                     <p class="overview">{movie.overview.clone()}</p>
-                    {directed_by(&details.crew, &details.directors)}
+                    {directed_by(&details.crew)}
                     {details.trailer.clone().map(|trailer| view! {
                         <p><a class="button-link" href=trailer.url rel="noopener noreferrer" target="_blank">"Watch the trailer"</a></p>
                     })}
@@ -198,28 +198,21 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
     }
 }
 
-/// "Directed by" with each director linking to their page (names alone when TMDb gave no crew
-/// record, as an older cached entry may lack one).
-fn directed_by(crew: &[api_types::CrewMember], names: &[String]) -> Option<impl IntoView + use<>> {
-    let directors: Vec<(Option<u64>, String)> =
-        if crew.iter().any(|member| member.jobs.iter().any(|job| job == "Director")) {
-            crew.iter()
-                .filter(|member| member.jobs.iter().any(|job| job == "Director"))
-                .map(|member| (Some(member.id), member.name.clone()))
-                .collect()
-        } else {
-            names.iter().map(|name| (None, name.clone())).collect()
-        };
+/// "Directed by", each director linking to their page. The crew holds every director (the
+/// `directors` names come from the same credits), so it is the one source.
+fn directed_by(crew: &[api_types::CrewMember]) -> Option<impl IntoView + use<>> {
+    let directors: Vec<(u64, String)> = crew
+        .iter()
+        .filter(|member| member.jobs.iter().any(|job| job == "Director"))
+        .map(|member| (member.id, member.name.clone()))
+        .collect();
     (!directors.is_empty()).then(|| {
         let count = directors.len();
         view! {
             <p class="directed-by"><strong>"Directed by "</strong>
                 {directors.into_iter().enumerate().map(|(index, (id, name))| view! {
                     {(index > 0).then(|| if index + 1 == count { " and " } else { ", " })}
-                    {match id {
-                        Some(id) => view! { <a href=format!("/person/{id}")>{name}</a> }.into_any(),
-                        None => name.into_any(),
-                    }}
+                    <a href=format!("/person/{id}")>{name}</a>
                 }).collect_view()}
             </p>
         }
