@@ -25,7 +25,7 @@ pub async fn get_person(id: u64) -> Result<PersonView, AppError> {
     let services = crate::server::services()?;
     let mut person = services.catalog.person(id, services::catalog::DEFAULT_LANGUAGE).await?;
     let known_for = std::mem::take(&mut person.known_for).into_iter().map(CardMovie::from).collect();
-    let (known_for, _) = crate::server::marked(known_for, Vec::new()).await;
+    let known_for = crate::server::marked_row(known_for).await;
     Ok(PersonView { person, known_for })
 }
 

@@ -150,6 +150,14 @@ pub async fn marked_cards(page: api_types::Page<CardMovie>) -> api_types::Page<C
     }
 }
 
+/// One row of cards marked as [`marked_cards`] does.
+pub async fn marked_row(cards: Vec<CardMovie>) -> Vec<CardMovie> {
+    match visitor_library().await {
+        Some(library) => cards.into_iter().map(|card| mark(&library, card)).collect(),
+        None => cards,
+    }
+}
+
 /// Two rows of cards marked as [`marked_cards`] does, with one read of the library.
 pub async fn marked(first: Vec<CardMovie>, second: Vec<CardMovie>) -> (Vec<CardMovie>, Vec<CardMovie>) {
     match visitor_library().await {
