@@ -1,6 +1,7 @@
 //! People as the pages show them: a photo (or their initials when TMDb has none) and a name
 //! that links to their page, with what they did on a movie.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// One person in a row of cast or crew: photo, name and role, linking to their page.
@@ -25,10 +26,12 @@ pub fn PersonPhoto(name: String, photo: Option<String>, width: u32, #[prop(optio
     view! {
         <span class="person-photo" style=format!("width: {width}px")>
             {match photo {
-                Some(url) => view! {
+                // `Either`, not `into_any()`: the search island renders tiles, and type erasure
+                // costs WASM.
+                Some(url) => Either::Left(view! {
                     <img src=url alt="" width=width height=height loading=if eager { "eager" } else { "lazy" } decoding="async"/>
-                }.into_any(),
-                None => view! { <span class="initials" aria-hidden="true">{initials(&name)}</span> }.into_any(),
+                }),
+                None => Either::Right(view! { <span class="initials" aria-hidden="true">{initials(&name)}</span> }),
             }}
         </span>
     }
