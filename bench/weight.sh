@@ -30,8 +30,9 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 
-# Bytes on the wire of one GET, as a browser asks for it.
-wire() { curl -fsS -o /dev/null -H 'accept-encoding: br, gzip' -w '%{size_download}' "http://$ADDR$1"; }
+# Bytes on the wire of one GET, as a browser asks for it, and the encoding the server chose.
+fetch() { curl -fsS -o /dev/null -H 'accept-encoding: br, gzip' -w '%{size_download} %header{content-encoding}' "http://$ADDR$1"; }
+wire() { fetch "$1" | cut -d' ' -f1; }
 kb() { awk -v b="$1" 'BEGIN { printf "%7.1f kB", b / 1000 }'; }
 
 nolan="$(curl -fsS "http://$ADDR/api/people/search/?q=christopher%20nolan" | sed -n 's/.*"results":\[{"id":\([0-9]*\).*/\1/p')"
@@ -43,8 +44,7 @@ mapfile -t bundle < <(curl -fsS "http://$ADDR/" | grep -oE '/static/[0-9a-f]+/pk
 bundle_bytes=0
 printf '%-40s %10s\n' "bundle file" "on the wire"
 for file in "${bundle[@]}"; do
-  bytes="$(wire "$file")"
-  encoding="$(curl -fsS -o /dev/null -D - -H 'accept-encoding: br, gzip' "http://$ADDR$file" | tr -d '\r' | sed -n 's/^content-encoding: //Ip')"
+  read -r bytes encoding < <(fetch "$file")
   printf '%-40s %s %s\n' "${file##*/}" "$(kb "$bytes")" "(${encoding:-identity})"
   bundle_bytes=$((bundle_bytes + bytes))
 done
