@@ -82,6 +82,8 @@ pub struct Movie {
     pub popularity: f64,
     pub overview: String,
     pub tagline: String,
+    /// Its French title, where the French release was retitled (see [`crate::translations`]).
+    pub french_title: Option<String>,
 }
 
 impl Movie {
@@ -111,6 +113,7 @@ impl Movie {
             popularity,
             overview,
             tagline,
+            french_title: None,
         }
     }
 }
@@ -238,7 +241,12 @@ impl Catalog {
 
     pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
         let records: Vec<Record> = serde_json::from_str(json)?;
-        let movies: Vec<Movie> = records.into_iter().map(Movie::from_record).collect();
+        let mut french_titles = crate::translations::bundled_french_titles();
+        let movies: Vec<Movie> = records
+            .into_iter()
+            .map(Movie::from_record)
+            .map(|movie| Movie { french_title: french_titles.remove(&movie.id), ..movie })
+            .collect();
         let by_id: HashMap<u64, usize> = movies.iter().enumerate().map(|(index, movie)| (movie.id, index)).collect();
         let people = people_of(&movies);
         let person_by_id = people.iter().enumerate().map(|(index, person)| (person.id, index)).collect();
@@ -282,7 +290,12 @@ impl Catalog {
     /// People whose name holds every word of the query, ranked as [`Catalog::search`] ranks
     /// titles.
     pub fn search_people(&self, query: &str) -> Vec<&Person> {
-        ranked_matches(self.people.iter(), query, |person| &person.name, |person| (person.popularity, person.id))
+        ranked_matches(
+            self.people.iter(),
+            query,
+            |person| [Some(person.name.as_str()), None],
+            |person| (person.popularity, person.id),
+        )
     }
 
     /// Most popular first.
@@ -333,10 +346,17 @@ impl Catalog {
     }
 
     /// Titles containing every word of the query, best match first; case and accents are
-    /// ignored, as TMDb ignores them ("leon" finds "Léon", "léon" finds it too).
+    /// ignored, as TMDb ignores them ("leon" finds "Léon", "léon" finds it too). Like TMDb,
+    /// a film is found by its translated titles too, in any language ("le parrain" finds The
+    /// Godfather).
     pub fn search(&self, query: &str, year: Option<i32>) -> Vec<&Movie> {
         let released = self.movies.iter().filter(|m| year.is_none_or(|y| m.year() == Some(y)));
-        ranked_matches(released, query, |movie| &movie.title, |movie| (movie.popularity, movie.id))
+        ranked_matches(
+            released,
+            query,
+            |movie| [Some(movie.title.as_str()), movie.french_title.as_deref()],
+            |movie| (movie.popularity, movie.id),
+        )
     }
 
     pub fn discover(&self, filter: &DiscoverFilter, order: SortBy) -> Vec<&Movie> {
@@ -483,13 +503,14 @@ fn unit_hash(id: u64, period: u64) -> f64 {
     (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// The items whose text (`text`) holds every word of the query, case and accents ignored:
-/// an exact match first, then texts that start with the query, then the rest; within a rank,
-/// by `order`'s popularity (highest first), then id.
+/// The items one of whose texts (`texts`: a name, and another name if it has one) holds every
+/// word of the query, case and accents ignored: an exact match first, then texts that start
+/// with the query, then the rest; within a rank, by `order`'s popularity (highest first), then
+/// id.
 fn ranked_matches<'a, T>(
     items: impl Iterator<Item = &'a T>,
     query: &str,
-    text: impl Fn(&T) -> &str,
+    texts: impl Fn(&T) -> [Option<&str>; 2],
     order: impl Fn(&T) -> (f64, u64),
 ) -> Vec<&'a T> {
     let query = search_key(query.trim());
@@ -499,17 +520,22 @@ fn ranked_matches<'a, T>(
     }
     let mut hits: Vec<(u8, &T)> = items
         .filter_map(|item| {
-            let key = search_key(text(item));
-            if !words.iter().all(|word| key.contains(word)) {
-                return None;
-            }
-            let rank = if key == query {
-                0
-            } else if key.starts_with(&query) {
-                1
-            } else {
-                2
-            };
+            let rank = texts(item)
+                .into_iter()
+                .flatten()
+                .filter_map(|text| {
+                    let key = search_key(text);
+                    if !words.iter().all(|word| key.contains(word)) {
+                        None
+                    } else if key == query {
+                        Some(0)
+                    } else if key.starts_with(&query) {
+                        Some(1)
+                    } else {
+                        Some(2)
+                    }
+                })
+                .min()?;
             Some((rank, item))
         })
         .collect();

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod faults;
 pub mod images;
 mod routes;
+pub mod translations;
 
 use std::io;
 use std::net::SocketAddr;

@@ -15,9 +15,10 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use crate::Emulator;
-use crate::catalog::{CATALOG_TODAY, DiscoverFilter, GENRES, Movie, Person, SortBy, genre_name};
+use crate::catalog::{CATALOG_TODAY, DiscoverFilter, Movie, Person, SortBy};
 use crate::faults::{Fault, FaultSettings};
 use crate::images::{self, ImageKind};
+use crate::translations::{self, Language};
 
 const PAGE_SIZE: usize = 20;
 const MAX_PAGE: usize = 500;
@@ -146,6 +147,11 @@ async fn require_credential(
 
 type Params = Query<HashMap<String, String>>;
 
+/// The language a request asked for (`language=`).
+fn language(params: &HashMap<String, String>) -> Language {
+    Language::of(params.get("language").map(String::as_str))
+}
+
 fn page_param(params: &HashMap<String, String>) -> Result<usize, TmdbError> {
     match params.get("page") {
         None => Ok(1),
@@ -164,7 +170,8 @@ fn parsed<T: std::str::FromStr>(params: &HashMap<String, String>, name: &str) ->
 }
 
 impl Emulator {
-    fn summary(&self, movie: &Movie) -> Value {
+    fn summary(&self, movie: &Movie, language: Language) -> Value {
+        let text = translations::text(movie, language);
         json!({
             "adult": false,
             "backdrop_path": ImageKind::Backdrop.path(movie.id),
@@ -172,11 +179,11 @@ impl Emulator {
             "id": movie.id,
             "original_language": "en",
             "original_title": movie.title,
-            "overview": movie.overview,
+            "overview": text.overview,
             "popularity": movie.popularity,
             "poster_path": ImageKind::Poster.path(movie.id),
             "release_date": movie.release_date.map(|d| d.to_string()).unwrap_or_default(),
-            "title": movie.title,
+            "title": text.title,
             "video": false,
             "vote_average": movie.vote_average,
             "vote_count": movie.vote_count,
@@ -184,11 +191,11 @@ impl Emulator {
     }
 
     /// One page of a list in TMDb's shape; TMDb never reports more than 500 pages.
-    fn page(&self, list: &[&Movie], page: usize) -> Value {
+    fn page(&self, list: &[&Movie], page: usize, language: Language) -> Value {
         let total_results = list.len();
         let total_pages = total_results.div_ceil(PAGE_SIZE).min(MAX_PAGE);
         let results: Vec<Value> =
-            list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|m| self.summary(m)).collect();
+            list.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|m| self.summary(m, language)).collect();
         json!({
             "page": page,
             "results": results,
@@ -208,11 +215,13 @@ impl Emulator {
     /// A person as `/person/{id}` describes them. The data has no birthdays or birthplaces, so
     /// those are null, as TMDb leaves them for people it knows little about; the biography is
     /// written from their films.
-    fn person_details(&self, person: &Person) -> Value {
+    fn person_details(&self, person: &Person, language: Language) -> Value {
+        // Biographies are written in English only; TMDb's are often missing in other languages.
+        let biography = if language == Language::English { self.biography(person) } else { String::new() };
         json!({
             "adult": false,
             "also_known_as": [],
-            "biography": self.biography(person),
+            "biography": biography,
             "birthday": null,
             "deathday": null,
             "gender": 0,
@@ -248,13 +257,13 @@ impl Emulator {
     }
 
     /// `movie_credits`: the data credits directors only, so `cast` is empty.
-    fn movie_credits(&self, person: &Person) -> Value {
+    fn movie_credits(&self, person: &Person, language: Language) -> Value {
         let crew: Vec<Value> = self
             .catalog
             .directed_by(person)
             .into_iter()
             .map(|movie| {
-                let mut credit = self.summary(movie);
+                let mut credit = self.summary(movie, language);
                 credit["credit_id"] = json!(format!("{:x}-{:x}", person.id, movie.id));
                 credit["department"] = json!("Directing");
                 credit["job"] = json!("Director");
@@ -280,8 +289,9 @@ async fn configuration(State(emulator): State<Arc<Emulator>>) -> Json<Value> {
     }))
 }
 
-async fn genre_list() -> Json<Value> {
-    let genres: Vec<Value> = GENRES.iter().map(|(id, name)| json!({ "id": id, "name": name })).collect();
+async fn genre_list(Query(params): Params) -> Json<Value> {
+    let genres: Vec<Value> =
+        translations::genres(language(&params)).iter().map(|(id, name)| json!({ "id": id, "name": name })).collect();
     Json(json!({ "genres": genres }))
 }
 
@@ -298,21 +308,27 @@ async fn trending(
         "week" => (1 << 32) + day / 7,
         _ => return Err(TmdbError::NotFound),
     };
-    Ok(Json(emulator.page(&emulator.catalog.trending(period), page)))
+    Ok(Json(emulator.page(&emulator.catalog.trending(period), page, language(&params))))
 }
 
 async fn popular(State(emulator): State<Arc<Emulator>>, Query(params): Params) -> Result<Json<Value>, TmdbError> {
     let page = page_param(&params)?;
-    Ok(Json(emulator.page(&emulator.catalog.popular(), page)))
+    Ok(Json(emulator.page(&emulator.catalog.popular(), page, language(&params))))
 }
 
 async fn top_rated(State(emulator): State<Arc<Emulator>>, Query(params): Params) -> Result<Json<Value>, TmdbError> {
     let page = page_param(&params)?;
-    Ok(Json(emulator.page(&emulator.catalog.top_rated(), page)))
+    Ok(Json(emulator.page(&emulator.catalog.top_rated(), page, language(&params))))
 }
 
-fn dated_page(emulator: &Emulator, list: &[&Movie], from: NaiveDate, to: NaiveDate, page: usize) -> Value {
-    let mut body = emulator.page(list, page);
+fn dated_page(
+    emulator: &Emulator,
+    list: &[&Movie],
+    (from, to): (NaiveDate, NaiveDate),
+    page: usize,
+    language: Language,
+) -> Value {
+    let mut body = emulator.page(list, page, language);
     body["dates"] = json!({ "minimum": from.to_string(), "maximum": to.to_string() });
     body
 }
@@ -320,13 +336,13 @@ fn dated_page(emulator: &Emulator, list: &[&Movie], from: NaiveDate, to: NaiveDa
 async fn now_playing(State(emulator): State<Arc<Emulator>>, Query(params): Params) -> Result<Json<Value>, TmdbError> {
     let page = page_param(&params)?;
     let (list, from, to) = emulator.catalog.now_playing();
-    Ok(Json(dated_page(&emulator, &list, from, to, page)))
+    Ok(Json(dated_page(&emulator, &list, (from, to), page, language(&params))))
 }
 
 async fn upcoming(State(emulator): State<Arc<Emulator>>, Query(params): Params) -> Result<Json<Value>, TmdbError> {
     let page = page_param(&params)?;
     let (list, from, to) = emulator.catalog.upcoming();
-    Ok(Json(dated_page(&emulator, &list, from, to, page)))
+    Ok(Json(dated_page(&emulator, &list, (from, to), page, language(&params))))
 }
 
 async fn search(State(emulator): State<Arc<Emulator>>, Query(params): Params) -> Result<Json<Value>, TmdbError> {
@@ -336,7 +352,7 @@ async fn search(State(emulator): State<Arc<Emulator>>, Query(params): Params) ->
         None => parsed::<i32>(&params, "year")?,
     };
     let query = params.get("query").map(String::as_str).unwrap_or_default();
-    Ok(Json(emulator.page(&emulator.catalog.search(query, year), page)))
+    Ok(Json(emulator.page(&emulator.catalog.search(query, year), page, language(&params))))
 }
 
 async fn search_people(State(emulator): State<Arc<Emulator>>, Query(params): Params) -> Result<Json<Value>, TmdbError> {
@@ -355,7 +371,7 @@ async fn search_people(State(emulator): State<Arc<Emulator>>, Query(params): Par
                 .iter()
                 .take(3)
                 .map(|movie| {
-                    let mut item = emulator.summary(movie);
+                    let mut item = emulator.summary(movie, language(&params));
                     item["media_type"] = json!("movie");
                     item
                 })
@@ -387,10 +403,10 @@ async fn person(
     Query(params): Params,
 ) -> Result<Json<Value>, TmdbError> {
     let person = emulator.person(&id)?;
-    let mut body = emulator.person_details(person);
+    let mut body = emulator.person_details(person, language(&params));
     let appended = params.get("append_to_response").map(String::as_str).unwrap_or_default();
     if appended.split(',').any(|part| part.trim() == "movie_credits") {
-        body["movie_credits"] = emulator.movie_credits(person);
+        body["movie_credits"] = emulator.movie_credits(person, language(&params));
     }
     Ok(Json(body))
 }
@@ -398,9 +414,10 @@ async fn person(
 async fn person_movie_credits(
     State(emulator): State<Arc<Emulator>>,
     Path(id): Path<String>,
+    Query(params): Params,
 ) -> Result<Json<Value>, TmdbError> {
     let person = emulator.person(&id)?;
-    Ok(Json(emulator.movie_credits(person)))
+    Ok(Json(emulator.movie_credits(person, language(&params))))
 }
 
 fn ids<T: std::str::FromStr>(raw: &str, separator: char, parameter: &str) -> Result<Vec<T>, TmdbError> {
@@ -439,7 +456,7 @@ async fn discover(State(emulator): State<Arc<Emulator>>, Query(params): Params) 
         None => SortBy::PopularityDesc,
         Some(raw) => SortBy::parse(raw).ok_or_else(|| TmdbError::InvalidParameters("sort_by is not valid".into()))?,
     };
-    Ok(Json(emulator.page(&emulator.catalog.discover(&filter, order), page)))
+    Ok(Json(emulator.page(&emulator.catalog.discover(&filter, order), page, language(&params))))
 }
 
 async fn recommendations(
@@ -449,7 +466,7 @@ async fn recommendations(
 ) -> Result<Json<Value>, TmdbError> {
     let page = page_param(&params)?;
     let movie = emulator.movie(&id)?;
-    Ok(Json(emulator.page(&emulator.catalog.recommendations(movie), page)))
+    Ok(Json(emulator.page(&emulator.catalog.recommendations(movie), page, language(&params))))
 }
 
 async fn similar(
@@ -459,7 +476,7 @@ async fn similar(
 ) -> Result<Json<Value>, TmdbError> {
     let page = page_param(&params)?;
     let movie = emulator.movie(&id)?;
-    Ok(Json(emulator.page(&emulator.catalog.similar(movie), page)))
+    Ok(Json(emulator.page(&emulator.catalog.similar(movie), page, language(&params))))
 }
 
 async fn details(
@@ -468,15 +485,19 @@ async fn details(
     Query(params): Params,
 ) -> Result<Json<Value>, TmdbError> {
     let movie = emulator.movie(&id)?;
-    let mut body = emulator.summary(movie);
-    let genres: Vec<Value> =
-        movie.genre_ids.iter().filter_map(|id| genre_name(*id).map(|name| json!({ "id": id, "name": name }))).collect();
+    let language = language(&params);
+    let mut body = emulator.summary(movie, language);
+    let genres: Vec<Value> = movie
+        .genre_ids
+        .iter()
+        .filter_map(|id| translations::genre_name(*id, language).map(|name| json!({ "id": id, "name": name })))
+        .collect();
     let extra = json!({
         "budget": movie.budget,
         "revenue": movie.revenue,
         "genres": genres,
         "runtime": movie.runtime,
-        "tagline": movie.tagline,
+        "tagline": translations::text(movie, language).tagline,
         "status": if movie.release_date.is_some_and(|day| day > CATALOG_TODAY) { "Post Production" } else { "Released" },
         "homepage": "",
         "imdb_id": null,
@@ -492,8 +513,8 @@ async fn details(
             "credits" => credits(&emulator, movie),
             "videos" => json!({ "results": [] }),
             "release_dates" => release_dates(movie),
-            "recommendations" => emulator.page(&emulator.catalog.recommendations(movie), 1),
-            "similar" => emulator.page(&emulator.catalog.similar(movie), 1),
+            "recommendations" => emulator.page(&emulator.catalog.recommendations(movie), 1, language),
+            "similar" => emulator.page(&emulator.catalog.similar(movie), 1, language),
             // TMDb ignores what it cannot append.
             _ => continue,
         };
@@ -522,20 +543,32 @@ fn credits(emulator: &Emulator, movie: &Movie) -> Value {
     json!({ "id": movie.id, "cast": [], "crew": crew })
 }
 
+/// The American release with its rating, and where the film is rated, its release in the
+/// countries whose rating [`translations::certification`] derives.
 fn release_dates(movie: &Movie) -> Value {
     let Some(day) = movie.release_date else {
         return json!({ "results": [] });
     };
-    json!({ "results": [{
-        "iso_3166_1": "US",
-        "release_dates": [{
-            "certification": movie.certification.clone().unwrap_or_default(),
-            "iso_639_1": "",
-            "note": "",
-            "release_date": format!("{day}T00:00:00.000Z"),
-            "type": 3,
-        }],
-    }]})
+    let release = |country: &str, certification: &str| {
+        json!({
+            "iso_3166_1": country,
+            "release_dates": [{
+                "certification": certification,
+                "iso_639_1": "",
+                "note": "",
+                "release_date": format!("{day}T00:00:00.000Z"),
+                "type": 3,
+            }],
+        })
+    };
+    let us_rating = movie.certification.as_deref().unwrap_or_default();
+    let mut results = vec![release("US", us_rating)];
+    for country in translations::CERTIFYING_COUNTRIES {
+        if let Some(certification) = translations::certification(us_rating, country) {
+            results.push(release(country, certification));
+        }
+    }
+    json!({ "results": results })
 }
 
 async fn image(State(emulator): State<Arc<Emulator>>, Path((size, file)): Path<(String, String)>) -> Response {

@@ -96,6 +96,53 @@ async fn details_append_everything_in_one_call() {
 }
 
 #[tokio::test]
+async fn french_is_served_where_translated_and_left_empty_where_not() {
+    let (_, godfather) = get("/3/movie/370?language=fr-FR&append_to_response=similar").await;
+    assert_eq!(godfather["title"], "Le Parrain");
+    assert_eq!(godfather["original_title"], "The Godfather");
+    assert!(godfather["overview"].as_str().unwrap().starts_with("Film (histoire) sorti en 1972"));
+    assert_eq!(godfather["genres"][0]["name"], "Histoire");
+    assert!(godfather["similar"]["results"].as_array().unwrap().iter().all(|m| m["overview"].is_string()));
+
+    // No French translation: TMDb's original title and an empty overview, no English.
+    let (_, untranslated) = get("/3/movie/1267?language=fr").await;
+    assert_eq!(untranslated["title"], "The Dark Knight");
+    assert_eq!(untranslated["overview"], "");
+    let (_, english) = get("/3/movie/1267").await;
+    assert!(!english["overview"].as_str().unwrap().is_empty());
+
+    let (_, genres) = get("/3/genre/movie/list?language=fr-FR").await;
+    assert!(genres["genres"].as_array().unwrap().iter().any(|g| g["id"] == 35 && g["name"] == "Comédie"));
+
+    // Found by its French title whatever the language asked for, as TMDb finds translations.
+    let (_, found) = get("/3/search/movie?query=le%20parrain").await;
+    assert_eq!(found["results"][0]["id"], 370);
+    assert_eq!(found["results"][0]["title"], "The Godfather");
+
+    let (_, nolan) = get("/3/search/person?query=christopher%20nolan").await;
+    let id = nolan["results"][0]["id"].as_u64().unwrap();
+    let (_, person) = get(&format!("/3/person/{id}?language=fr-FR")).await;
+    assert_eq!(person["biography"], "", "biographies are English only, as many are on TMDb");
+}
+
+#[tokio::test]
+async fn releases_are_rated_in_each_country_the_data_allows() {
+    let (_, body) = get("/3/movie/1?append_to_response=release_dates").await;
+    let rating = |country: &str| {
+        body["release_dates"]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["iso_3166_1"] == country)
+            .map(|r| r["release_dates"][0]["certification"].clone())
+    };
+    assert_eq!(rating("US"), Some("R".into()));
+    assert_eq!(rating("GB"), Some("15".into()));
+    assert_eq!(rating("DE"), Some("16".into()));
+    assert_eq!(rating("JP"), None);
+}
+
+#[tokio::test]
 async fn directors_are_people_with_their_films_photos_and_a_search() {
     let (status, found) = get("/3/search/person?query=nolan").await;
     assert_eq!(status, StatusCode::OK);
