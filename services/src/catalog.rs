@@ -15,6 +15,7 @@ use api_types::{
 
 use crate::accounts::store::MovieRecord;
 use crate::cache::{Cache, CacheStore, Ttl};
+use crate::locale;
 use crate::tmdb::{
     Configuration, DiscoverQuery, GenreList, MovieDetails as TmdbMovieDetails, MovieListItem, MovieListPage,
     PersonDetails as TmdbPersonDetails, PersonListPage, TmdbClient, TmdbError, Video,
@@ -219,6 +220,21 @@ impl CatalogService {
     ) -> Result<Page<MovieSummary>, CatalogError> {
         check_locale(locale)?;
         let page = check_page(page)?;
+        let list = self.trending_in(window, page, locale).await?;
+        self.untranslated_in_english(
+            list,
+            locale,
+            |english| async move { self.trending_in(window, page, &english).await },
+        )
+        .await
+    }
+
+    async fn trending_in(
+        &self,
+        window: TrendingWindow,
+        page: u32,
+        locale: &Locale,
+    ) -> Result<Page<MovieSummary>, CatalogError> {
         let key = format!("tmdb:trending:{}:{}:{page}", window.as_str(), locale_key(locale));
         let list = self
             .lists
@@ -233,6 +249,12 @@ impl CatalogService {
     pub async fn list(&self, list: MovieList, page: u32, locale: &Locale) -> Result<Page<MovieSummary>, CatalogError> {
         check_locale(locale)?;
         let page = check_page(page)?;
+        let found = self.list_in(list, page, locale).await?;
+        self.untranslated_in_english(found, locale, |english| async move { self.list_in(list, page, &english).await })
+            .await
+    }
+
+    async fn list_in(&self, list: MovieList, page: u32, locale: &Locale) -> Result<Page<MovieSummary>, CatalogError> {
         let key = format!("tmdb:list:{}:{}:{page}", list.path(), locale_key(locale));
         let body = self
             .lists
@@ -252,6 +274,20 @@ impl CatalogService {
         let query = normalise_query(query)?;
         let year = check_year("year", year)?;
         let page = check_page(page)?;
+        let found = self.search_in(&query, year, page, locale).await?;
+        self.untranslated_in_english(found, locale, |english| async move {
+            self.search_in(&query, year, page, &english).await
+        })
+        .await
+    }
+
+    async fn search_in(
+        &self,
+        query: &str,
+        year: Option<i32>,
+        page: u32,
+        locale: &Locale,
+    ) -> Result<Page<MovieSummary>, CatalogError> {
         let key = format!(
             "tmdb:search:{}:{}:{page}:{}",
             locale_key(locale),
@@ -260,7 +296,7 @@ impl CatalogService {
         );
         let body = self
             .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.search_movies(&query, year, locale, page))
+            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.search_movies(query, year, locale, page))
             .await?;
         self.to_page(&body, &locale.language).await
     }
@@ -273,7 +309,22 @@ impl CatalogService {
     ) -> Result<Page<MovieSummary>, CatalogError> {
         check_locale(locale)?;
         let page = check_page(page)?;
-        let query = self.discover_query(filter, &locale.language).await?;
+        let query = self.discover_query(filter).await?;
+        let found = self.discover_in(&query, page, locale).await?;
+        self.untranslated_in_english(
+            found,
+            locale,
+            |english| async move { self.discover_in(&query, page, &english).await },
+        )
+        .await
+    }
+
+    async fn discover_in(
+        &self,
+        query: &DiscoverQuery,
+        page: u32,
+        locale: &Locale,
+    ) -> Result<Page<MovieSummary>, CatalogError> {
         let genre_ids: Vec<String> = query.genre_ids.iter().map(u32::to_string).collect();
         let people: Vec<String> = query.people.iter().map(u64::to_string).collect();
         let key = format!(
@@ -289,13 +340,15 @@ impl CatalogService {
         );
         let body = self
             .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.discover_movies(&query, locale, page))
+            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.discover_movies(query, locale, page))
             .await?;
         self.to_page(&body, &locale.language).await
     }
 
-    /// Validates a discover filter and puts it in TMDb's terms.
-    async fn discover_query(&self, filter: &DiscoverFilter, language: &str) -> Result<DiscoverQuery, CatalogError> {
+    /// Validates a discover filter and puts it in TMDb's terms. Genres are named in English
+    /// (or given by id) whatever the language of the answer, so one address means the same
+    /// filter in every language.
+    async fn discover_query(&self, filter: &DiscoverFilter) -> Result<DiscoverQuery, CatalogError> {
         let year_from = check_year("year_from", filter.year_from)?;
         let year_to = check_year("year_to", filter.year_to)?;
         if let (Some(from), Some(to)) = (year_from, year_to)
@@ -311,7 +364,7 @@ impl CatalogService {
         let genre_ids = if filter.genres.is_empty() {
             Vec::new()
         } else {
-            let known = self.genres(language).await?;
+            let known = self.genres(DEFAULT_LANGUAGE).await?;
             filter
                 .genres
                 .iter()
@@ -355,11 +408,57 @@ impl CatalogService {
         })
     }
 
-    pub async fn details(&self, id: u64, language: &str) -> Result<MovieDetails, CatalogError> {
-        let language = check_language(language)?;
-        let details = self.tmdb_details(id, language).await?;
+    /// A movie in `locale`'s language, what TMDb has not translated in English, and rated as
+    /// in `locale`'s region (or the language's country, or the United States).
+    pub async fn details(&self, id: u64, locale: &Locale) -> Result<MovieDetails, CatalogError> {
+        check_locale(locale)?;
+        let language = locale.language.as_str();
+        let country =
+            locale.region.as_deref().or_else(|| locale::country_of(language)).unwrap_or(locale::DEFAULT_REGION);
         let mapper = self.mapper(language).await?;
-        Ok(mapper.details(&details))
+        let mut details = mapper.details(&*self.tmdb_details(id, language).await?, country);
+        let untranslated_text = untranslated(&details.movie)
+            || details.tagline.is_none()
+            || details.recommendations.iter().chain(&details.similar).any(untranslated);
+        if !locale::is_english(language) && untranslated_text {
+            match self.tmdb_details(id, DEFAULT_LANGUAGE).await {
+                Ok(english) => {
+                    let english = self.mapper(DEFAULT_LANGUAGE).await?.details(&english, country);
+                    fill_untranslated(std::slice::from_mut(&mut details.movie), std::slice::from_ref(&english.movie));
+                    fill_untranslated(&mut details.recommendations, &english.recommendations);
+                    fill_untranslated(&mut details.similar, &english.similar);
+                    if details.tagline.is_none() {
+                        details.tagline = english.tagline;
+                    }
+                }
+                Err(error) => tracing::warn!(%error, id, "no English text for an untranslated movie"),
+            }
+        }
+        Ok(details)
+    }
+
+    /// `list` with what TMDb has not translated into `locale`'s language (an empty overview:
+    /// TMDb does not fall back itself) taken from the same list in English, fetched (and
+    /// cached) by `english` only when something is missing.
+    async fn untranslated_in_english<F, Fut>(
+        &self,
+        mut list: Page<MovieSummary>,
+        locale: &Locale,
+        english: F,
+    ) -> Result<Page<MovieSummary>, CatalogError>
+    where
+        F: FnOnce(Locale) -> Fut,
+        Fut: Future<Output = Result<Page<MovieSummary>, CatalogError>>,
+    {
+        if locale::is_english(&locale.language) || !list.results.iter().any(untranslated) {
+            return Ok(list);
+        }
+        match english(Locale { language: DEFAULT_LANGUAGE.to_owned(), region: locale.region.clone() }).await {
+            Ok(english) => fill_untranslated(&mut list.results, &english.results),
+            // The page still has its titles: better than no page.
+            Err(error) => tracing::warn!(%error, "no English text for untranslated movies"),
+        }
+        Ok(list)
     }
 
     /// What the product keeps of a movie users save, so their lists need no upstream call
@@ -430,7 +529,15 @@ impl CatalogService {
                 other => other,
             })?;
         let mapper = self.mapper(language).await?;
-        Ok(mapper.person(&person))
+        let mut details = mapper.person(&person);
+        if !locale::is_english(language) && details.biography.is_empty() {
+            // Boxed: a person in English is this same function, one level down.
+            match Box::pin(self.person(id, DEFAULT_LANGUAGE)).await {
+                Ok(english) => details.biography = english.biography,
+                Err(error) => tracing::warn!(%error, id, "no English biography for an untranslated person"),
+            }
+        }
+        Ok(details)
     }
 
     /// People whose name matches `query`.
@@ -489,7 +596,21 @@ impl CatalogService {
     ) -> Result<Page<MovieSummary>, CatalogError> {
         let id = check_id(id)?;
         let page = check_page(page)?;
-        let language = check_language(language)?;
+        let locale = Locale { language: check_language(language)?.to_owned(), region: None };
+        let found = self.related_in(id, relation, page, &locale.language).await?;
+        self.untranslated_in_english(found, &locale, |english| async move {
+            self.related_in(id, relation, page, &english.language).await
+        })
+        .await
+    }
+
+    async fn related_in(
+        &self,
+        id: u64,
+        relation: Relation,
+        page: u32,
+        language: &str,
+    ) -> Result<Page<MovieSummary>, CatalogError> {
         let key = format!("tmdb:{}:{id}:{language}:{page}", relation.path());
         let body = self
             .lists
@@ -504,6 +625,20 @@ impl CatalogService {
         let language = check_language(language)?;
         let list = self.genre_list(language).await?;
         Ok(list.genres.iter().map(|g| Genre { id: g.id, name: g.name.clone() }).collect())
+    }
+
+    /// Every genre named in `language`, with its English name: the name addresses use
+    /// (`?genre=Comedy`), so one address is one filter in every language.
+    pub async fn genres_with_english_names(&self, language: &str) -> Result<Vec<(Genre, String)>, CatalogError> {
+        let named = self.genres(language).await?;
+        let english = if locale::is_english(language) { named.clone() } else { self.genres(DEFAULT_LANGUAGE).await? };
+        Ok(named
+            .into_iter()
+            .map(|genre| {
+                let english_name = english.iter().find(|e| e.id == genre.id).map_or(&genre.name, |e| &e.name).clone();
+                (genre, english_name)
+            })
+            .collect())
     }
 
     async fn genre_list(&self, language: &str) -> Result<Arc<GenreList>, CatalogError> {
@@ -579,7 +714,8 @@ impl Mapper {
         }
     }
 
-    fn details(&self, details: &TmdbMovieDetails) -> MovieDetails {
+    /// A movie, rated as in `country`.
+    fn details(&self, details: &TmdbMovieDetails, country: &str) -> MovieDetails {
         const TOP_BILLED: usize = 10;
         let (cast, crew) = details.credits.as_ref().map(|c| (&c.cast[..], &c.crew[..])).unwrap_or_default();
         let mut cast: Vec<_> = cast.iter().collect();
@@ -621,8 +757,8 @@ impl Mapper {
             dates
                 .results
                 .iter()
-                .find(|country| country.iso_3166_1 == "US")
-                .and_then(|us| us.release_dates.iter().map(|d| &d.certification).find(|c| !c.is_empty()))
+                .find(|release| release.iso_3166_1 == country)
+                .and_then(|release| release.release_dates.iter().map(|d| &d.certification).find(|c| !c.is_empty()))
                 .cloned()
         });
         let related = |list: &Option<MovieListPage>| {
@@ -761,6 +897,20 @@ fn movie_record(details: &TmdbMovieDetails) -> MovieRecord {
         vote_average: Some(details.vote_average),
         vote_count: Some(details.vote_count),
         original_language: non_empty(&details.original_language),
+    }
+}
+
+/// TMDb leaves a text empty where it has no translation.
+fn untranslated(movie: &MovieSummary) -> bool {
+    movie.overview.trim().is_empty()
+}
+
+/// Fills the empty overviews of `movies` from the same movies in `english`.
+fn fill_untranslated(movies: &mut [MovieSummary], english: &[MovieSummary]) {
+    for movie in movies.iter_mut().filter(|movie| untranslated(movie)) {
+        if let Some(original) = english.iter().find(|original| original.id == movie.id) {
+            movie.overview.clone_from(&original.overview);
+        }
     }
 }
 

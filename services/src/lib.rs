@@ -9,4 +9,5 @@ pub mod failure;
 pub mod for_you;
 pub mod library;
 pub mod limits;
+pub mod locale;
 pub mod tmdb;

@@ -4,7 +4,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use api_types::TrendingWindow;
+use api_types::{DiscoverFilter, TrendingWindow};
 use emulator::{EmulatorConfig, FaultSettings, RunningEmulator};
 use services::cache::MemoryStore;
 use services::catalog::{CacheTtls, CatalogError, CatalogService, Locale, MovieList};
@@ -147,7 +147,7 @@ async fn details_are_mapped_from_one_upstream_call() {
     let hits = catalog.search("the dark knight", Some(2008), 1, &Locale::default()).await.expect("search");
     let id = hits.results[0].id;
     let before = emulator.emulator.requests_received();
-    let details = catalog.details(id, "en-US").await.expect("details");
+    let details = catalog.details(id, &Locale::default()).await.expect("details");
     assert_eq!(emulator.emulator.requests_received(), before + 1);
     assert_eq!(details.movie.title, "The Dark Knight");
     assert_eq!(details.directors, vec!["Christopher Nolan".to_owned()]);
@@ -184,7 +184,7 @@ async fn a_director_is_a_person_with_exactly_their_catalog_films() {
     assert!(person.known_for.windows(2).all(|pair| pair[0].vote_count >= pair[1].vote_count));
 
     // The movie page's crew links to the same person.
-    let inception = catalog.details(person.crew[0].movie.id, "en-US").await.expect("details");
+    let inception = catalog.details(person.crew[0].movie.id, &Locale::default()).await.expect("details");
     assert_eq!(inception.crew[0].id, nolan.id);
     assert_eq!(inception.crew[0].jobs, ["Director"]);
     assert_eq!(inception.crew[0].profile_url, nolan.profile_url);
@@ -199,7 +199,7 @@ async fn a_director_is_a_person_with_exactly_their_catalog_films() {
     assert!(matches!(catalog.person(1, "en-US").await, Err(CatalogError::PersonNotFound)));
     assert_eq!(emulator.emulator.requests_received(), after_miss);
     // ...without making a movie of the same id missing.
-    catalog.details(1, "en-US").await.expect("movie 1 exists");
+    catalog.details(1, &Locale::default()).await.expect("movie 1 exists");
 
     let filter = api_types::DiscoverFilter { people: vec![nolan.id], ..Default::default() };
     let films = catalog.discover(&filter, 1, &Locale::default()).await.expect("discover");
@@ -340,9 +340,9 @@ async fn fetching_details_refreshes_a_stored_movie_older_than_a_day_and_marks_on
     let catalog = catalog(&emulator, "secret", CacheTtls::default())
         .with_movie_observer(Arc::new(MovieSnapshots::new(store.clone())));
     for id in [1267, 2026, 21] {
-        catalog.details(id, "en-US").await.expect("details");
+        catalog.details(id, &Locale::default()).await.expect("details");
     }
-    assert!(catalog.details(987_654_321, "en-US").await.is_err());
+    assert!(catalog.details(987_654_321, &Locale::default()).await.is_err());
 
     let refreshed = store.movie(1267).await.expect("read").expect("kept");
     assert_eq!(refreshed.movie.title, current_title, "older than a day: refreshed");
@@ -352,4 +352,89 @@ async fn fetching_details_refreshes_a_stored_movie_older_than_a_day_and_marks_on
     let marked = store.movie(987_654_321).await.expect("read").expect("kept, not deleted");
     assert!(marked.missing_since.is_some(), "TMDb no longer knows it");
     assert!(store.movie(21).await.expect("read").is_none(), "movies nobody saved are not stored");
+}
+
+fn french() -> Locale {
+    Locale { language: "fr-FR".into(), region: None }
+}
+
+#[tokio::test]
+async fn french_where_tmdb_translated_english_where_it_did_not() {
+    let emulator = emulator().await;
+    let catalog = catalog(&emulator, "secret", CacheTtls::default());
+
+    // The emulator leaves one film in seven untranslated, with an empty overview, as TMDb does.
+    let page = catalog.list(MovieList::Popular, 1, &french()).await.expect("popular in French");
+    let untranslated: Vec<_> = page.results.iter().filter(|m| m.id % 7 == 0).collect();
+    let translated: Vec<_> = page.results.iter().filter(|m| m.id % 7 != 0).collect();
+    assert!(!untranslated.is_empty() && !translated.is_empty(), "the first page has both kinds");
+    for movie in &translated {
+        assert!(movie.overview.starts_with("Film"), "French: {}", movie.overview);
+    }
+    for movie in &untranslated {
+        assert!(movie.overview.starts_with("A "), "English stands in: {:?}", movie.overview);
+    }
+
+    // A translated film comes in French; an untranslated one keeps its title and gets the
+    // English overview, while its genres stay French.
+    let godfather = catalog.details(370, &french()).await.expect("Le Parrain");
+    assert_eq!(godfather.movie.title, "Le Parrain");
+    assert_eq!(godfather.movie.genres, ["Histoire"]);
+    assert!(godfather.movie.overview.starts_with("Film (histoire) sorti en 1972"));
+    let dark_knight = catalog.details(1267, &french()).await.expect("The Dark Knight");
+    let english = catalog.details(1267, &Locale::default()).await.expect("in English");
+    assert_eq!(dark_knight.movie.title, "The Dark Knight");
+    assert_eq!(dark_knight.movie.overview, english.movie.overview);
+    assert!(!dark_knight.movie.overview.is_empty());
+    assert!(dark_knight.recommendations.iter().all(|m| !m.overview.is_empty()), "related rows are filled too");
+
+    // Biographies exist in English only here: the person page falls back to it.
+    let nolan = catalog.search_people("christopher nolan", 1, &french()).await.expect("people").results[0].id;
+    let person = catalog.person(nolan, "fr-FR").await.expect("person in French");
+    assert!(person.biography.starts_with("Christopher Nolan is a film director"), "{}", person.biography);
+
+    // English itself needs no second call.
+    let before = emulator.emulator.requests_received();
+    catalog.list(MovieList::TopRated, 1, &Locale::default()).await.expect("top rated");
+    assert_eq!(emulator.emulator.requests_received(), before + 1);
+}
+
+#[tokio::test]
+async fn a_movie_is_rated_as_in_the_region_asked_for() {
+    let emulator = emulator().await;
+    let catalog = catalog(&emulator, "secret", CacheTtls::default());
+    let in_region =
+        |language: &str, region: Option<&str>| Locale { language: language.into(), region: region.map(str::to_owned) };
+    // The Dark Knight is PG-13 in the United States.
+    let rated = |locale: Locale| {
+        let catalog = &catalog;
+        async move { catalog.details(1267, &locale).await.expect("details").certification }
+    };
+    assert_eq!(rated(in_region("en-US", None)).await.as_deref(), Some("PG-13"));
+    assert_eq!(rated(in_region("en-US", Some("GB"))).await.as_deref(), Some("12A"));
+    assert_eq!(rated(in_region("de-DE", Some("DE"))).await.as_deref(), Some("12"));
+    // Without a region, the language's country.
+    assert_eq!(rated(in_region("en-GB", None)).await.as_deref(), Some("12A"));
+    // A region with no rating has none, rather than another country's.
+    assert_eq!(rated(in_region("en-US", Some("JP"))).await, None);
+}
+
+#[tokio::test]
+async fn discover_names_genres_in_english_whatever_the_language() {
+    let emulator = emulator().await;
+    let catalog = catalog(&emulator, "secret", CacheTtls::default());
+    let comedy = DiscoverFilter { genres: vec!["Comedy".into()], ..DiscoverFilter::default() };
+    let in_french = catalog.discover(&comedy, 1, &french()).await.expect("Comedy is a genre in any language");
+    assert!(in_french.results.iter().all(|m| m.genres.iter().any(|g| g == "Comédie")));
+    let by_id = DiscoverFilter { genres: vec!["35".into()], ..DiscoverFilter::default() };
+    let ids: Vec<u64> =
+        catalog.discover(&by_id, 1, &french()).await.expect("by id").results.iter().map(|m| m.id).collect();
+    assert_eq!(ids, in_french.results.iter().map(|m| m.id).collect::<Vec<_>>());
+    let french_name = DiscoverFilter { genres: vec!["Comédie".into()], ..DiscoverFilter::default() };
+    assert!(matches!(
+        catalog.discover(&french_name, 1, &french()).await,
+        Err(CatalogError::InvalidInput { parameter: "genre", .. })
+    ));
+    let named = catalog.genres_with_english_names("fr-FR").await.expect("genres");
+    assert!(named.iter().any(|(genre, english)| genre.name == "Science-Fiction" && english == "Science Fiction"));
 }
