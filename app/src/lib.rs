@@ -23,7 +23,7 @@ use leptos_router::{SsrMode, path};
 
 pub use error::AppError;
 
-use crate::components::{Theme, ThemeSwitch};
+use crate::components::{LocalePicker, Theme, ThemeSwitch};
 use crate::pages::account::SignOutButton;
 use crate::pages::{account, discover, favorites, for_you, home, movie, my_movies, not_found, person, search};
 use crate::session::{Auth, get_catalog_is_emulated};
@@ -154,6 +154,7 @@ fn Footer() -> impl IntoView {
     let emulated = Resource::new(|| (), |_| get_catalog_is_emulated());
     view! {
         <footer class="site-footer">
+            <LocalePicker/>
             <p>"This product uses the TMDB API but is not endorsed or certified by TMDB."</p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

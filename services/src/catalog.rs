@@ -374,7 +374,10 @@ impl CatalogService {
                         .iter()
                         .find(|g| g.id.to_string() == wanted || g.name.eq_ignore_ascii_case(wanted))
                         .map(|g| g.id)
-                        .ok_or_else(|| invalid("genre", format!("unknown genre `{wanted}`; see /api/genres/")))
+                        .ok_or_else(|| invalid(
+                            "genre",
+                            format!("unknown genre `{wanted}`: give an id or the English name (see /api/genres/?language=en-US)"),
+                        ))
                 })
                 .collect::<Result<Vec<u32>, _>>()?
         };

@@ -2,7 +2,7 @@
 //! the URL (a plain GET form), so a discovery can be bookmarked, shared and used without
 //! JavaScript; hydrated, the results update in place.
 
-use api_types::{DiscoverFilter, DiscoverSort, Genre, Page};
+use api_types::{DiscoverFilter, DiscoverSort, Page};
 use leptos::either::EitherOf3;
 use leptos::html::{Input, Select};
 use leptos::prelude::*;
@@ -16,11 +16,28 @@ use crate::components::{
     on_back_or_forward, query_string, use_page_number,
 };
 
+/// A genre the filter offers: named in the visitor's language, and found in an address by its
+/// id or its English name, as the catalog finds it, so an address means one filter in every
+/// language.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GenreChoice {
+    pub id: u32,
+    pub name: String,
+    pub english: String,
+}
+
+impl GenreChoice {
+    fn is_named_by(&self, wanted: &str) -> bool {
+        wanted == self.id.to_string() || wanted.eq_ignore_ascii_case(&self.english)
+    }
+}
+
 /// Every genre, for the filter's choices.
 #[server(input = GetUrl)]
-pub async fn list_genres() -> Result<Vec<Genre>, AppError> {
+pub async fn list_genres() -> Result<Vec<GenreChoice>, AppError> {
     let services = crate::server::services()?;
-    Ok(services.catalog.genres(services::catalog::DEFAULT_LANGUAGE).await?)
+    let genres = services.catalog.genres_with_english_names(&crate::server::locale().language).await?;
+    Ok(genres.into_iter().map(|(genre, english)| GenreChoice { id: genre.id, name: genre.name, english }).collect())
 }
 
 /// The names of the people a discovery is filtered by, for its chip; ids TMDb does not know
@@ -31,7 +48,7 @@ pub async fn name_people(with_people: String) -> Result<Vec<(u64, String)>, AppE
     let ids = people_ids(&with_people)?;
     let mut named = Vec::with_capacity(ids.len());
     for id in ids {
-        match services.catalog.person(id, services::catalog::DEFAULT_LANGUAGE).await {
+        match services.catalog.person(id, &crate::server::locale().language).await {
             Ok(person) => named.push((id, person.name)),
             Err(services::catalog::CatalogError::PersonNotFound) => {}
             Err(error) => return Err(error.into()),
@@ -56,7 +73,7 @@ fn people_ids(raw: &str) -> Result<Vec<u64>, AppError> {
 pub async fn discover_movies(filters: DiscoverForm, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
     let filter = filters.to_filter()?;
-    let list = services.catalog.discover(&filter, page, &Default::default()).await?;
+    let list = services.catalog.discover(&filter, page, &crate::server::locale()).await?;
     Ok(crate::server::browsing_cards(list.map(CardMovie::from)).await)
 }
 
@@ -225,7 +242,7 @@ type Discovered = (DiscoverForm, Result<Page<CardMovie>, AppError>);
 #[island]
 fn DiscoverPanel(
     form: DiscoverForm,
-    genres: Vec<Genre>,
+    genres: Vec<GenreChoice>,
     people: Vec<(u64, String)>,
     first: Result<Page<CardMovie>, AppError>,
 ) -> impl IntoView {
@@ -242,9 +259,7 @@ fn DiscoverPanel(
             let wanted = self::genres(list);
             genres
                 .iter()
-                .filter(|genre| {
-                    wanted.iter().any(|w| *w == genre.id.to_string() || w.eq_ignore_ascii_case(&genre.name))
-                })
+                .filter(|genre| wanted.iter().any(|w| genre.is_named_by(w)))
                 .map(|genre| genre.id.to_string())
                 .collect()
         }

@@ -22,7 +22,7 @@ const ROW_LENGTH: usize = 12;
 #[server(input = GetUrl)]
 pub async fn list_trending(window: TrendingWindow, page: u32) -> Result<Page<CardMovie>, AppError> {
     let services = crate::server::services()?;
-    let list = services.catalog.trending(window, page, &Default::default()).await?;
+    let list = services.catalog.trending(window, page, &crate::server::locale()).await?;
     Ok(crate::server::browsing_cards(list.map(CardMovie::from)).await)
 }
 
@@ -73,7 +73,7 @@ pub async fn list_home_row(row: HomeRow) -> Result<Page<CardMovie>, AppError> {
         HomeRow::TopRated => MovieList::TopRated,
         HomeRow::Upcoming => MovieList::Upcoming,
     };
-    let list = services.catalog.list(list, 1, &Default::default()).await?;
+    let list = services.catalog.list(list, 1, &crate::server::locale()).await?;
     Ok(crate::server::browsing_cards(list.map(CardMovie::from)).await)
 }
 

@@ -17,6 +17,9 @@ use crate::components::{
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MovieView {
     pub details: MovieDetails,
+    /// The movie's genres as named on the page, each with the address of Discover filtered by
+    /// it (by English name, the same in every language).
+    pub genres: Vec<(String, String)>,
     pub recommended: Vec<CardMovie>,
     pub similar: Vec<CardMovie>,
 }
@@ -27,13 +30,36 @@ pub async fn get_movie(id: u64) -> Result<MovieView, AppError> {
     /// How many related movies each row under the details shows.
     const RELATED_SHOWN: usize = 12;
     let services = crate::server::services()?;
-    let mut details = services.catalog.details(id, services::catalog::DEFAULT_LANGUAGE).await?;
+    let locale = crate::server::locale();
+    let mut details = services.catalog.details(id, &locale).await?;
+    let genres = genre_links(&services, &details.movie.genres, &locale.language).await;
     let cards =
         |movies: Vec<api_types::MovieSummary>| movies.into_iter().take(RELATED_SHOWN).map(CardMovie::from).collect();
     let (recommended, similar) =
         (cards(std::mem::take(&mut details.recommendations)), cards(std::mem::take(&mut details.similar)));
     let (recommended, similar) = crate::server::marked(recommended, similar).await;
-    Ok(MovieView { details, recommended, similar })
+    Ok(MovieView { details, genres, recommended, similar })
+}
+
+/// Each genre name with its Discover address; a name the genre list lacks (it failed, or TMDb
+/// named it differently) links by that name.
+#[cfg(feature = "ssr")]
+async fn genre_links(
+    services: &crate::server::ServerContext,
+    names: &[String],
+    language: &str,
+) -> Vec<(String, String)> {
+    let known = services.catalog.genres_with_english_names(language).await.unwrap_or_else(|error| {
+        tracing::warn!(%error, "genre links named in the page's language");
+        Vec::new()
+    });
+    names
+        .iter()
+        .map(|name| {
+            let english = known.iter().find(|(genre, _)| genre.name == *name).map_or(name, |(_, english)| english);
+            (name.clone(), format!("/discover?genre={}", encode_query_value(english)))
+        })
+        .collect()
 }
 
 #[component]
@@ -84,7 +110,7 @@ pub(crate) fn mark_not_found(errors: &ArcRwSignal<Errors>) {
 
 #[component]
 fn MovieDetailsView(movie: MovieView) -> impl IntoView {
-    let MovieView { details, recommended, similar } = movie;
+    let MovieView { details, genres, recommended, similar } = movie;
     let movie = details.movie;
     let heading = match movie.year {
         Some(year) => format!("{} ({year})", movie.title),
@@ -141,10 +167,10 @@ fn MovieDetailsView(movie: MovieView) -> impl IntoView {
                     <h1>{heading}</h1>
                     {details.tagline.clone().map(|tagline| view! { <p class="tagline">{tagline}</p> })}
                     <p class="facts">{facts.join(" · ")}</p>
-                    {(!movie.genres.is_empty()).then(|| view! {
+                    {(!genres.is_empty()).then(|| view! {
                         <ul class="genre-chips" aria-label="Genres">
-                            {movie.genres.iter().map(|genre| view! {
-                                <li><a href=format!("/discover?genre={}", encode_query_value(genre))>{genre.clone()}</a></li>
+                            {genres.into_iter().map(|(name, address)| view! {
+                                <li><a href=address>{name}</a></li>
                             }).collect_view()}
                         </ul>
                     })}

@@ -23,7 +23,7 @@ pub struct PersonView {
 #[server(input = GetUrl)]
 pub async fn get_person(id: u64) -> Result<PersonView, AppError> {
     let services = crate::server::services()?;
-    let mut person = services.catalog.person(id, services::catalog::DEFAULT_LANGUAGE).await?;
+    let mut person = services.catalog.person(id, &crate::server::locale().language).await?;
     let known_for = std::mem::take(&mut person.known_for).into_iter().map(CardMovie::from).collect();
     let known_for = crate::server::marked_row(known_for).await;
     Ok(PersonView { person, known_for })

@@ -34,7 +34,7 @@ pub async fn search_catalog(query: String, page: u32) -> Result<SearchResults, A
     /// How many people the first page of results shows above the movies.
     const PEOPLE_SHOWN: usize = 6;
     let services = crate::server::services()?;
-    let locale = Default::default();
+    let locale = crate::server::locale();
     let movies = services.catalog.search(&query, None, page, &locale);
     let people = async {
         if page > 1 {

@@ -122,6 +122,16 @@ fn resolves_to_this_origin(path: &str) -> bool {
     plain && here.join(path).is_ok_and(|resolved| resolved.origin() == here.origin())
 }
 
+/// The language and region this visitor reads the catalog in (see [`SessionCookies::locale`]).
+/// English in the United States when the request cannot be read, which only a server bug
+/// causes: the catalog is still worth showing.
+pub fn locale() -> services::catalog::Locale {
+    match (services(), request_parts()) {
+        (Ok(services), Ok(parts)) => services.cookies.locale(&parts.headers),
+        _ => services::catalog::Locale::default(),
+    }
+}
+
 /// The browsing lists' hide preference this browser sent (nothing hidden without one).
 pub fn hide_preference() -> Result<api_types::HideMine, AppError> {
     Ok(services()?.cookies.hide_preference(&request_parts()?.headers))

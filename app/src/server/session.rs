@@ -43,6 +43,9 @@ const REFUSED_EMAIL_SECONDS: i64 = 5 * 60;
 /// change.
 const HIDE_PREFERENCE_SECONDS: i64 = 365 * 24 * 60 * 60;
 
+/// How long the browser remembers a chosen language and region.
+const LOCALE_SECONDS: i64 = 365 * 24 * 60 * 60;
+
 /// How session cookies are named and flagged.
 ///
 /// Over https they are `Secure` and carry the `__Host-` prefix (which browsers only accept
@@ -132,6 +135,36 @@ impl SessionCookies {
         cookie_value(headers, self.hide_preference_name()).and_then(|value| value.parse().ok()).unwrap_or_default()
     }
 
+    /// The language and region the visitor chose with the site's picker: cookies rather than
+    /// addresses, so every page, list and server function answers in them, with or without
+    /// JavaScript, and a shared link opens in the reader's own language.
+    pub fn language_name(&self) -> &'static str {
+        if self.secure { "__Host-nexus-language" } else { "nexus-language" }
+    }
+
+    pub fn region_name(&self) -> &'static str {
+        if self.secure { "__Host-nexus-region" } else { "nexus-region" }
+    }
+
+    /// `Set-Cookie` values that keep a chosen language and region for a year.
+    pub fn keep_locale(&self, language: &str, region: &str) -> Vec<HeaderValue> {
+        vec![
+            self.cookie(self.language_name(), language, LOCALE_SECONDS),
+            self.cookie(self.region_name(), region, LOCALE_SECONDS),
+        ]
+    }
+
+    /// The locale for a request: the chosen language and region where they are offered ones,
+    /// else what `Accept-Language` asks for, else English in the United States.
+    pub fn locale(&self, headers: &HeaderMap) -> services::catalog::Locale {
+        let accepted = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+        services::locale::negotiate(
+            cookie_value(headers, self.language_name()).as_deref(),
+            cookie_value(headers, self.region_name()).as_deref(),
+            accepted,
+        )
+    }
+
     /// The tokens in a request's `Cookie` headers.
     pub fn read(&self, headers: &HeaderMap) -> BrowserTokens {
         BrowserTokens {
@@ -187,6 +220,23 @@ mod tests {
         let garbled = HeaderMap::from_iter([(http::header::COOKIE, HeaderValue::from_static("nexus-hide=everything"))]);
         assert!(cookies.hide_preference(&garbled).is_empty());
         assert!(cookies.hide_preference(&HeaderMap::new()).is_empty());
+    }
+
+    #[test]
+    fn a_chosen_locale_round_trips_and_beats_the_browser_s() {
+        let cookies = SessionCookies::new(false);
+        let sent: Vec<String> = cookies
+            .keep_locale("fr-FR", "CA")
+            .iter()
+            .map(|set| set.to_str().expect("ascii").split(';').next().expect("pair").to_owned())
+            .collect();
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::COOKIE, HeaderValue::from_str(&sent.join("; ")).expect("valid"));
+        headers.insert(http::header::ACCEPT_LANGUAGE, HeaderValue::from_static("de-DE"));
+        let locale = cookies.locale(&headers);
+        assert_eq!((locale.language.as_str(), locale.region.as_deref()), ("fr-FR", Some("CA")));
+        headers.remove(http::header::COOKIE);
+        assert_eq!(cookies.locale(&headers).language, "de-DE");
     }
 
     #[test]

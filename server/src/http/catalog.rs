@@ -4,7 +4,10 @@
 
 use api_types::{DiscoverFilter, Genre, MovieDetails, MovieSummary, Page, PersonDetails, PersonSummary};
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
 use services::catalog::{MovieList, Relation};
 use utoipa_axum::routes;
 
@@ -14,10 +17,28 @@ use super::extract::HideMineQuery;
 use super::openapi::{CatalogFailures, ErrorBody};
 use super::pagination::with_links;
 use super::query::{
-    ApiQuery, DiscoverQuery, HideQuery, LanguageQuery, LocaleQuery, PageQuery, PeopleSearchQuery, SearchQuery,
-    TrendingQuery,
+    ApiLocale, ApiQuery, DiscoverQuery, HideQuery, LanguageQuery, LocaleQuery, PageQuery, PeopleSearchQuery,
+    SearchQuery, TrendingQuery, accepted_language,
 };
 use super::{ApiRouter, documented};
+
+/// Says which language a catalog answer is in (`Content-Language`), and that without
+/// `?language=` it depends on the request's `Accept-Language` (`Vary`), so that shared caches
+/// keep one copy per language.
+pub(super) async fn content_language(request: Request, next: Next) -> Response {
+    let asked = super::query::parse::<LanguageQuery>(request.uri().query().unwrap_or_default())
+        .ok()
+        .and_then(|query| query.language);
+    let language = asked.unwrap_or_else(|| accepted_language(request.headers()));
+    let mut response = next.run(request).await;
+    if response.status().is_success()
+        && let Ok(value) = HeaderValue::from_str(&language)
+    {
+        response.headers_mut().insert(header::CONTENT_LANGUAGE, value);
+    }
+    response.headers_mut().append(header::VARY, HeaderValue::from_static("accept-language"));
+    response
+}
 
 pub(super) fn router() -> ApiRouter {
     [
@@ -77,11 +98,11 @@ pub(super) async fn trending(
     State(state): State<AppState>,
     ApiQuery(TrendingQuery { window }): ApiQuery<TrendingQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
-    ApiQuery(locale): ApiQuery<LocaleQuery>,
+    ApiLocale(locale): ApiLocale,
     hidden: HideMineQuery,
     RawQuery(query): RawQuery,
 ) -> ListResult {
-    let list = state.catalog.trending(window.unwrap_or_default(), page.number(), &locale.locale()?).await?;
+    let list = state.catalog.trending(window.unwrap_or_default(), page.number(), &locale).await?;
     answer(&state, list, hidden, "/api/movies/trending/", query.as_deref()).await
 }
 
@@ -101,11 +122,11 @@ macro_rules! curated_list {
         pub(super) async fn $name(
             State(state): State<AppState>,
             ApiQuery(page): ApiQuery<PageQuery>,
-            ApiQuery(locale): ApiQuery<LocaleQuery>,
+            ApiLocale(locale): ApiLocale,
             hidden: HideMineQuery,
             RawQuery(query): RawQuery,
         ) -> ListResult {
-            let list = state.catalog.list($kind, page.number(), &locale.locale()?).await?;
+            let list = state.catalog.list($kind, page.number(), &locale).await?;
             answer(&state, list, hidden, $path, query.as_deref()).await
         }
     };
@@ -131,11 +152,11 @@ pub(super) async fn search(
     State(state): State<AppState>,
     ApiQuery(SearchQuery { q, year }): ApiQuery<SearchQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
-    ApiQuery(locale): ApiQuery<LocaleQuery>,
+    ApiLocale(locale): ApiLocale,
     hidden: HideMineQuery,
     RawQuery(query): RawQuery,
 ) -> ListResult {
-    let list = state.catalog.search(&q, year, page.number(), &locale.locale()?).await?;
+    let list = state.catalog.search(&q, year, page.number(), &locale).await?;
     answer(&state, list, hidden, "/api/movies/search/", query.as_deref()).await
 }
 
@@ -154,7 +175,7 @@ pub(super) async fn discover(
     State(state): State<AppState>,
     ApiQuery(filters): ApiQuery<DiscoverQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
-    ApiQuery(locale): ApiQuery<LocaleQuery>,
+    ApiLocale(locale): ApiLocale,
     hidden: HideMineQuery,
     RawQuery(query): RawQuery,
 ) -> ListResult {
@@ -170,7 +191,7 @@ pub(super) async fn discover(
         people: filters.with_people,
         sort: filters.sort.unwrap_or_default(),
     };
-    let list = state.catalog.discover(&filter, page.number(), &locale.locale()?).await?;
+    let list = state.catalog.discover(&filter, page.number(), &locale).await?;
     answer(&state, list, hidden, "/api/movies/discover/", query.as_deref()).await
 }
 
@@ -178,7 +199,7 @@ pub(super) async fn discover(
 /// page of recommended and similar movies.
 #[utoipa::path(
     get, path = "/api/movies/{id}/", tag = "movies",
-    params(("id" = u64, Path, description = "TMDb movie id", minimum = 1), LanguageQuery),
+    params(("id" = u64, Path, description = "TMDb movie id", minimum = 1), LocaleQuery),
     responses(
         (status = 200, description = "The movie", body = MovieDetails),
         (status = 404, description = "No such movie", body = ErrorBody),
@@ -188,9 +209,9 @@ pub(super) async fn discover(
 pub(super) async fn details(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiQuery(language): ApiQuery<LanguageQuery>,
+    ApiLocale(locale): ApiLocale,
 ) -> Result<Json<MovieDetails>, ApiError> {
-    let details = state.catalog.details(movie_id(&id)?, language.language()).await?;
+    let details = state.catalog.details(movie_id(&id)?, &locale).await?;
     Ok(Json(details))
 }
 
@@ -212,12 +233,12 @@ macro_rules! related_list {
             State(state): State<AppState>,
             Path(id): Path<String>,
             ApiQuery(page): ApiQuery<PageQuery>,
-            ApiQuery(language): ApiQuery<LanguageQuery>,
+            ApiLocale(locale): ApiLocale,
             hidden: HideMineQuery,
             RawQuery(query): RawQuery,
         ) -> ListResult {
             let id = movie_id(&id)?;
-            let list = state.catalog.related(id, $relation, page.number(), language.language()).await?;
+            let list = state.catalog.related(id, $relation, page.number(), &locale.language).await?;
             let path = format!("/api/movies/{id}/{}/", $relation.path());
             answer(&state, list, hidden, &path, query.as_deref()).await
         }
@@ -243,9 +264,9 @@ related_list!(similar, Relation::Similar, "/api/movies/{id}/similar/", "Movies s
 )]
 pub(super) async fn genres(
     State(state): State<AppState>,
-    ApiQuery(language): ApiQuery<LanguageQuery>,
+    ApiLocale(locale): ApiLocale,
 ) -> Result<Json<Page<Genre>>, ApiError> {
-    let genres = state.catalog.genres(language.language()).await?;
+    let genres = state.catalog.genres(&locale.language).await?;
     Ok(Json(Page { count: genres.len() as u64, next: None, previous: None, page: 1, total_pages: 1, results: genres }))
 }
 
@@ -262,10 +283,10 @@ pub(super) async fn search_people(
     State(state): State<AppState>,
     ApiQuery(PeopleSearchQuery { q }): ApiQuery<PeopleSearchQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
-    ApiQuery(locale): ApiQuery<LocaleQuery>,
+    ApiLocale(locale): ApiLocale,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Page<PersonSummary>>, ApiError> {
-    let people = state.catalog.search_people(&q, page.number(), &locale.locale()?).await?;
+    let people = state.catalog.search_people(&q, page.number(), &locale).await?;
     Ok(Json(with_links(people, &state.public_url, "/api/people/search/", query.as_deref())))
 }
 
@@ -284,8 +305,8 @@ pub(super) async fn search_people(
 pub(super) async fn person(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiQuery(language): ApiQuery<LanguageQuery>,
+    ApiLocale(locale): ApiLocale,
 ) -> Result<Json<PersonDetails>, ApiError> {
     let id = super::query::path_id(&id, "id")?;
-    Ok(Json(state.catalog.person(id, language.language()).await?))
+    Ok(Json(state.catalog.person(id, &locale.language).await?))
 }

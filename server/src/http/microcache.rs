@@ -68,7 +68,9 @@ pub async fn serve_cached(State(cache): State<MicroCache>, request: Request, nex
     if request.method() != Method::GET || request.headers().contains_key(header::AUTHORIZATION) {
         return next.run(request).await;
     }
-    let key = format!("{}:{}", encoding(request.headers()), request.uri());
+    // Without `?language=`, the answer is in the language `Accept-Language` picks.
+    let language = super::query::accepted_language(request.headers());
+    let key = format!("{}:{language}:{}", encoding(request.headers()), request.uri());
     let known = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(hit) = cache.responses.get(&key).await {
         return answer(&hit, known.as_ref());

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
     // the compressed bytes; the outer compression layer leaves already-encoded bodies alone.
     let catalog = catalog::router()
         .layer(compression())
+        .layer(axum::middleware::from_fn(catalog::content_language))
         .layer(axum::middleware::from_fn_with_state(microcache::MicroCache::new(), microcache::serve_cached));
 
     let (documented_routes, document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())

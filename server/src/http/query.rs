@@ -9,9 +9,10 @@ use std::str::FromStr;
 use api_types::{DiscoverSort, HideMine, RatingsSort, TrendingWindow};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
-use services::catalog::{DEFAULT_LANGUAGE, Locale};
+use services::catalog::Locale;
 use services::library::MAX_PAGE_SIZE;
 use utoipa::IntoParams;
 
@@ -131,38 +132,50 @@ pub struct ForYouPageQuery {
     pub page: Option<u32>,
 }
 
-/// `?language=&region=`: the locale of titles, overviews and release dates.
+/// `?language=&region=`: the locale of titles, overviews, ratings and release dates. Read
+/// with [`ApiLocale`], which falls back on `Accept-Language`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LocaleQuery {
-    /// A language tag such as `en` or `en-US` (default `en-US`).
+    /// A language tag such as `en` or `fr-FR`. Without it, the best of the site's languages
+    /// for the request's `Accept-Language`, else `en-US`; the answer's `Content-Language` says
+    /// which. Where TMDb has no translation of an overview, the English one is given.
     #[param(pattern = "^[a-z]{2}(-[A-Z]{2})?$", example = "en-US")]
     pub language: Option<String>,
-    /// A two-letter country code such as `US`.
+    /// A two-letter country code such as `US`: lists keep to its releases, and a movie's
+    /// `certification` is its rating there (default: the language's country, else `US`).
     #[param(pattern = "^[A-Z]{2}$", example = "US")]
     pub region: Option<String>,
 }
 
-impl LocaleQuery {
-    /// The locale, checked by the catalog.
-    pub fn locale(&self) -> Result<Locale, ApiError> {
-        Ok(services::catalog::locale(self.language.as_deref().unwrap_or(DEFAULT_LANGUAGE), self.region.as_deref())?)
-    }
-}
-
-/// `?language=` alone.
+/// `?language=` alone; read with [`ApiLocale`] too, which ignores the region here.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LanguageQuery {
-    /// A language tag such as `en` or `en-US` (default `en-US`).
+    /// A language tag such as `en` or `fr-FR`. Without it, the best of the site's languages
+    /// for the request's `Accept-Language`, else `en-US`. Untranslated texts are given in
+    /// English.
     #[param(pattern = "^[a-z]{2}(-[A-Z]{2})?$", example = "en-US")]
     pub language: Option<String>,
 }
 
-impl LanguageQuery {
-    pub fn language(&self) -> &str {
-        self.language.as_deref().unwrap_or(DEFAULT_LANGUAGE)
+/// The locale a catalog request asks for ([`LocaleQuery`]), checked by the catalog.
+pub struct ApiLocale(pub Locale);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiLocale {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiQuery(query) = ApiQuery::<LocaleQuery>::from_request_parts(parts, state).await?;
+        let language = query.language.unwrap_or_else(|| accepted_language(&parts.headers));
+        Ok(Self(services::catalog::locale(&language, query.region.as_deref())?))
     }
+}
+
+/// The site's language that best suits the request's `Accept-Language` (`en-US` without one).
+pub fn accepted_language(headers: &HeaderMap) -> String {
+    let accepted = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+    services::locale::negotiate(None, None, accepted).language
 }
 
 /// `?hide=`: leave out movies the signed-in user has already seen or saved.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use api_types::{MovieDetails, MyMovieState};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::futures_util::{StreamExt, stream};
-use services::catalog::CatalogService;
+use services::catalog::{CatalogService, Locale};
 use services::failure::Failure;
 use services::library::LibraryService;
 use uuid::Uuid;
@@ -69,7 +69,8 @@ impl Loader<DetailsKey> for DetailsLoader {
     async fn load(&self, keys: &[DetailsKey]) -> Result<HashMap<DetailsKey, Self::Value>, Self::Error> {
         tracing::debug!(movies = keys.len(), "loading details in one batch");
         let lookups = keys.iter().cloned().map(|key| async move {
-            let details = self.catalog.details(key.id, &key.language).await;
+            let details =
+                self.catalog.details(key.id, &Locale { language: key.language.to_string(), region: None }).await;
             (key, details)
         });
         let mut found = HashMap::with_capacity(keys.len());
