@@ -124,3 +124,63 @@ async fn pages_follow_the_picker_then_the_browser() {
     assert!(!status.is_success(), "{status}");
     assert!(headers.get(header::SET_COOKIE).is_none());
 }
+
+#[tokio::test]
+async fn the_user_s_own_lists_are_named_in_their_language_too() {
+    let app = app().await;
+    let session = common::browser_session(&app, "lingua%40example.com").await;
+    let access = session
+        .split("; ")
+        .find_map(|cookie| cookie.strip_prefix("nexus-access="))
+        .expect("an access cookie")
+        .to_owned();
+    for (id, shelf) in [(370, "favorites"), (842, "watchlist")] {
+        let request = Request::post(if shelf == "favorites" { "/api/favorites/" } else { "/api/watchlist/" })
+            .header(header::AUTHORIZATION, format!("Bearer {access}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(serde_json::json!({ "tmdb_id": id }).to_string()))
+            .expect("request");
+        let (status, _, body) = send(&app, request).await;
+        assert!(status.is_success(), "{shelf}: {status} {body}");
+    }
+    let french = format!("{session}; nexus-language=fr-FR; nexus-region=FR");
+
+    let favorites = page(&app, "/favorites", &french, "en-US").await;
+    assert!(favorites.contains("Le Parrain"), "favorites in French");
+    assert!(!favorites.contains("The Godfather"));
+    let watchlist = page(&app, "/my-movies?tab=watchlist", &french, "en-US").await;
+    assert!(watchlist.contains("Les Évadés"), "the watchlist in French");
+    let for_you = page(&app, "/for-you", &french, "en-US").await;
+    assert!(for_you.contains("Le Parrain"), "the reasons name the user's movies in French");
+    // In English, the stored titles, with no upstream call for titles.
+    let english = page(&app, "/favorites", &session, "en-US").await;
+    assert!(english.contains("The Godfather"));
+}
+
+#[tokio::test]
+async fn graphql_answers_in_the_argument_s_language_else_the_accepted_one() {
+    let app = app().await;
+    let ask = |query: &'static str, accept_language: &'static str| {
+        let app = &app;
+        async move {
+            let request = Request::post("/api/graphql")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ACCEPT_LANGUAGE, accept_language)
+                .body(Body::from(serde_json::json!({ "query": query }).to_string()))
+                .expect("request");
+            let (status, _, body) = send(app, request).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    let accepted = ask("{ movie(id: 370) { title genres } }", "fr-FR").await;
+    assert_eq!(accepted["data"]["movie"]["title"], "Le Parrain", "{accepted}");
+    assert_eq!(accepted["data"]["movie"]["genres"][0], "Histoire");
+    let asked = ask(r#"{ movie(id: 370, language: "en-US") { title } }"#, "fr-FR").await;
+    assert_eq!(asked["data"]["movie"]["title"], "The Godfather");
+    let untranslated = ask("{ movie(id: 1267) { overview } }", "fr").await;
+    assert!(
+        untranslated["data"]["movie"]["overview"].as_str().is_some_and(|o| o.starts_with("A 2008")),
+        "{untranslated}"
+    );
+}

@@ -155,6 +155,9 @@ fn locale_key(locale: &Locale) -> String {
     format!("{}:{}", locale.language, locale.region.as_deref().unwrap_or("-"))
 }
 
+/// The most titles [`CatalogService::titles`] looks up for one list.
+pub const MAX_TITLES_AT_ONCE: usize = 50;
+
 /// How long an id TMDb does not know is remembered as missing.
 const NOT_FOUND_TTL: Duration = Duration::from_secs(5 * 60);
 
@@ -462,6 +465,36 @@ impl CatalogService {
             Err(error) => tracing::warn!(%error, "no English text for untranslated movies"),
         }
         Ok(list)
+    }
+
+    /// The titles of `ids` in `language`, for lists the product keeps in English (the user's
+    /// library, "For you"): each from the movie's details in that language, cached as a movie
+    /// page's are, fetched together. A movie whose details fail keeps its English title (the
+    /// list is still worth showing); nothing is fetched for English. At most
+    /// [`MAX_TITLES_AT_ONCE`] ids are looked up: a page's worth.
+    pub async fn titles(self: &Arc<Self>, ids: &[u64], language: &str) -> HashMap<u64, String> {
+        if locale::is_english(language) || check_language(language).is_err() {
+            return HashMap::new();
+        }
+        let mut unique = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let mut lookups = tokio::task::JoinSet::new();
+        for id in unique.into_iter().take(MAX_TITLES_AT_ONCE) {
+            let (catalog, language) = (self.clone(), language.to_owned());
+            lookups.spawn(async move { (id, catalog.tmdb_details(id, &language).await) });
+        }
+        let mut titles = HashMap::with_capacity(ids.len());
+        while let Some(joined) = lookups.join_next().await {
+            match joined {
+                Ok((id, Ok(details))) => {
+                    titles.insert(id, details.title.clone());
+                }
+                Ok((id, Err(error))) => tracing::debug!(%error, id, "title left in English"),
+                Err(error) => tracing::error!(%error, "title lookup failed"),
+            }
+        }
+        titles
     }
 
     /// What the product keeps of a movie users save, so their lists need no upstream call

@@ -21,7 +21,12 @@ pub async fn list_favorites(page: u32) -> Result<Page<FavoriteMovie>, AppError> 
     let account = crate::server::require_account()?;
     let services = crate::server::services()?;
     let favorites = services::accounts::store::Shelf::Favorites;
-    Ok(services.library.list(favorites, account, page, FAVORITES_PAGE_SIZE).await?)
+    let list = services.library.list(favorites, account, page, FAVORITES_PAGE_SIZE).await?;
+    let mut titles = crate::server::titles_in_visitor_language(list.results.iter().map(|m| m.id).collect()).await;
+    Ok(list.map(|movie| match titles.remove(&movie.id) {
+        Some(title) => api_types::FavoriteMovie { title, ..movie },
+        None => movie,
+    }))
 }
 
 #[component]

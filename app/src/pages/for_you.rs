@@ -26,9 +26,20 @@ pub async fn list_for_you(page: u32) -> Result<(RecommendationSource, Page<ForYo
     let services = crate::server::services()?;
     let (page, based_on) = services.for_you.page(account, page).await?;
     let library = crate::server::visitor_library().await;
+    // The movies and the user's movies they come from, named in the visitor's language.
+    let ids = page.results.iter().flat_map(|r| std::iter::once(r.movie.id).chain(r.because.iter().map(|b| b.id)));
+    let titles = crate::server::titles_in_visitor_language(ids.collect()).await;
     let page = page.map(|recommendation| {
-        let because = recommendation.because.clone();
+        let mut because = recommendation.because.clone();
+        for reason in &mut because {
+            if let Some(title) = titles.get(&reason.id) {
+                reason.title.clone_from(title);
+            }
+        }
         let mut movie = CardMovie::from(recommendation);
+        if let Some(title) = titles.get(&movie.id) {
+            movie.title.clone_from(title);
+        }
         if let Some(library) = &library {
             let mine = library.state_of(movie.id);
             movie = movie.with_mine(mine);

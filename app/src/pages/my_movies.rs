@@ -96,6 +96,7 @@ pub async fn list_my_movies(tab: Tab, page: u32) -> Result<(MyMovieCounts, Page<
     };
     // One read of the library gives both the counts and each card's marks (so a watchlist
     // card offers "Seen it", a seen one shows its rating).
+    let list = crate::server::cards_in_visitor_language(list).await;
     let mine = library.ids(account).await?;
     let list = list.map(|card| {
         let marks = mine.state_of(card.id);

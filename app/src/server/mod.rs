@@ -132,6 +132,24 @@ pub fn locale() -> services::catalog::Locale {
     }
 }
 
+/// The titles of `ids` in the visitor's language, for the lists kept in English (their
+/// library, "For you"); empty in English. See [`CatalogService::titles`].
+pub async fn titles_in_visitor_language(ids: Vec<u64>) -> std::collections::HashMap<u64, String> {
+    match services() {
+        Ok(services) => services.catalog.titles(&ids, &locale().language).await,
+        Err(_) => Default::default(),
+    }
+}
+
+/// `cards` with their titles in the visitor's language.
+pub async fn cards_in_visitor_language(cards: api_types::Page<CardMovie>) -> api_types::Page<CardMovie> {
+    let mut titles = titles_in_visitor_language(cards.results.iter().map(|card| card.id).collect()).await;
+    cards.map(|card| match titles.remove(&card.id) {
+        Some(title) => CardMovie { title, ..card },
+        None => card,
+    })
+}
+
 /// The browsing lists' hide preference this browser sent (nothing hidden without one).
 pub fn hide_preference() -> Result<api_types::HideMine, AppError> {
     Ok(services()?.cookies.hide_preference(&request_parts()?.headers))

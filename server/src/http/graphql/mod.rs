@@ -95,7 +95,8 @@ async fn execute(
         _ => None,
     };
     let loaders = Loaders::new(state.catalog.clone(), state.library.clone(), account);
-    let response = schema.execute(request.data(viewer).data(loaders)).await;
+    let accepted = query::AcceptedLanguage(std::sync::Arc::from(super::query::accepted_language(&headers)));
+    let response = schema.execute(request.data(viewer).data(loaders).data(accepted)).await;
     answer(response, request_id.as_deref(), account.is_some(), cookies)
 }
 

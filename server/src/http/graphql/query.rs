@@ -52,9 +52,19 @@ fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
     ctx.data_unchecked::<AppState>()
 }
 
-fn language(language: Option<String>) -> Arc<str> {
-    Arc::from(language.as_deref().unwrap_or(DEFAULT_LANGUAGE))
+/// The request's language for titles and overviews: the field's `language` argument, else the
+/// site language that best fits the request's `Accept-Language`, as on REST.
+fn language(ctx: &Context<'_>, language: Option<String>) -> Arc<str> {
+    match language {
+        Some(language) => Arc::from(language),
+        None => ctx
+            .data_opt::<AcceptedLanguage>()
+            .map_or_else(|| Arc::from(DEFAULT_LANGUAGE), |accepted| accepted.0.clone()),
+    }
 }
+
+/// The site language that best fits the request's `Accept-Language` (`en-US` without one).
+pub struct AcceptedLanguage(pub Arc<str>);
 
 fn locale(language: &str, region: Option<&str>) -> FieldResult<Locale> {
     Ok(services::catalog::locale(language, region)?)
@@ -96,7 +106,7 @@ impl Query {
         region: Option<String>,
         hide: Option<Vec<Hide>>,
     ) -> FieldResult<MoviePage> {
-        let language = self::language(language);
+        let language = self::language(ctx, language);
         let list = state(ctx).catalog.trending(window, page, &locale(&language, region.as_deref())?).await?;
         hiding(ctx, movie_page(list, &language), hide).await
     }
@@ -166,7 +176,7 @@ impl Query {
         region: Option<String>,
         hide: Option<Vec<Hide>>,
     ) -> FieldResult<MoviePage> {
-        let language = self::language(language);
+        let language = self::language(ctx, language);
         let locale = locale(&language, region.as_deref())?;
         let list = state(ctx).catalog.search(&query, year, page, &locale).await?;
         hiding(ctx, movie_page(list, &language), hide).await
@@ -183,7 +193,7 @@ impl Query {
         region: Option<String>,
         hide: Option<Vec<Hide>>,
     ) -> FieldResult<MoviePage> {
-        let language = self::language(language);
+        let language = self::language(ctx, language);
         let locale = locale(&language, region.as_deref())?;
         let filter = DiscoverFilter {
             genres: filter.genres.into_iter().map(|g| g.trim().to_owned()).filter(|g| !g.is_empty()).collect(),
@@ -201,7 +211,7 @@ impl Query {
     /// One movie by its TMDb id; null when TMDb does not know it.
     #[graphql(complexity = "UPSTREAM_COST + child_complexity")]
     async fn movie(&self, ctx: &Context<'_>, id: u64, language: Option<String>) -> FieldResult<Option<Movie>> {
-        let language = self::language(language);
+        let language = self::language(ctx, language);
         services::catalog::check_language(&language)?;
         Movie::load(ctx, id, language).await
     }
@@ -209,7 +219,7 @@ impl Query {
     /// One person by their TMDb id, with their filmography; null when TMDb does not know them.
     #[graphql(complexity = "UPSTREAM_COST + child_complexity")]
     async fn person(&self, ctx: &Context<'_>, id: u64, language: Option<String>) -> FieldResult<Option<Person>> {
-        let language = self::language(language);
+        let language = self::language(ctx, language);
         match state(ctx).catalog.person(id, &language).await {
             Ok(person) => Ok(Some(Person::new(person, language))),
             Err(services::catalog::CatalogError::PersonNotFound) => Ok(None),
@@ -227,7 +237,7 @@ impl Query {
         language: Option<String>,
         region: Option<String>,
     ) -> FieldResult<PersonPage> {
-        let language = self::language(language);
+        let language = self::language(ctx, language);
         let locale = locale(&language, region.as_deref())?;
         let people = state(ctx).catalog.search_people(&query, page, &locale).await?;
         Ok(PageOf::of(people, |person| person))
@@ -236,7 +246,7 @@ impl Query {
     /// Every genre.
     #[graphql(complexity = "UPSTREAM_COST + child_complexity")]
     async fn genres(&self, ctx: &Context<'_>, language: Option<String>) -> FieldResult<Vec<Genre>> {
-        Ok(state(ctx).catalog.genres(&self::language(language)).await?)
+        Ok(state(ctx).catalog.genres(&self::language(ctx, language)).await?)
     }
 
     /// The signed-in user.
@@ -321,7 +331,7 @@ async fn curated(
     region: Option<String>,
     hide: Option<Vec<Hide>>,
 ) -> FieldResult<MoviePage> {
-    let language = self::language(language);
+    let language = self::language(ctx, language);
     let list = state(ctx).catalog.list(kind, page, &locale(&language, region.as_deref())?).await?;
     hiding(ctx, movie_page(list, &language), hide).await
 }
