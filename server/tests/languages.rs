@@ -78,6 +78,11 @@ async fn the_api_answers_in_the_language_asked_for_or_accepted() {
     assert_eq!(refused["error"]["details"]["parameter"], "genre", "{refused}");
     assert!(refused["error"]["message"].as_str().is_some_and(|m| m.contains("English name")), "{refused}");
 
+    // Routes without a region ignore one, as they ignore any parameter they do not take.
+    let (status, _, genres) = api(&app, "/api/genres/?region=zz", Some("fr-FR")).await;
+    assert_eq!(status, StatusCode::OK, "{genres}");
+    assert!(genres["results"].as_array().expect("genres").iter().any(|g| g["name"] == "Comédie"));
+
     let (status, _, bad) = api(&app, "/api/movies/370/?language=french", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
 }

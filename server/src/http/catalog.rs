@@ -17,8 +17,8 @@ use super::extract::HideMineQuery;
 use super::openapi::{CatalogFailures, ErrorBody};
 use super::pagination::with_links;
 use super::query::{
-    ApiLocale, ApiQuery, DiscoverQuery, HideQuery, LanguageQuery, LocaleQuery, PageQuery, PeopleSearchQuery,
-    SearchQuery, TrendingQuery, accepted_language,
+    ApiLanguage, ApiLocale, ApiQuery, DiscoverQuery, HideQuery, LanguageQuery, LocaleQuery, PageQuery,
+    PeopleSearchQuery, SearchQuery, TrendingQuery, accepted_language,
 };
 use super::{ApiRouter, documented};
 
@@ -233,12 +233,12 @@ macro_rules! related_list {
             State(state): State<AppState>,
             Path(id): Path<String>,
             ApiQuery(page): ApiQuery<PageQuery>,
-            ApiLocale(locale): ApiLocale,
+            ApiLanguage(language): ApiLanguage,
             hidden: HideMineQuery,
             RawQuery(query): RawQuery,
         ) -> ListResult {
             let id = movie_id(&id)?;
-            let list = state.catalog.related(id, $relation, page.number(), &locale.language).await?;
+            let list = state.catalog.related(id, $relation, page.number(), &language).await?;
             let path = format!("/api/movies/{id}/{}/", $relation.path());
             answer(&state, list, hidden, &path, query.as_deref()).await
         }
@@ -264,9 +264,9 @@ related_list!(similar, Relation::Similar, "/api/movies/{id}/similar/", "Movies s
 )]
 pub(super) async fn genres(
     State(state): State<AppState>,
-    ApiLocale(locale): ApiLocale,
+    ApiLanguage(language): ApiLanguage,
 ) -> Result<Json<Page<Genre>>, ApiError> {
-    let genres = state.catalog.genres(&locale.language).await?;
+    let genres = state.catalog.genres(&language).await?;
     Ok(Json(Page { count: genres.len() as u64, next: None, previous: None, page: 1, total_pages: 1, results: genres }))
 }
 
@@ -305,8 +305,8 @@ pub(super) async fn search_people(
 pub(super) async fn person(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiLocale(locale): ApiLocale,
+    ApiLanguage(language): ApiLanguage,
 ) -> Result<Json<PersonDetails>, ApiError> {
     let id = super::query::path_id(&id, "id")?;
-    Ok(Json(state.catalog.person(id, &locale.language).await?))
+    Ok(Json(state.catalog.person(id, &language).await?))
 }

@@ -148,7 +148,7 @@ pub struct LocaleQuery {
     pub region: Option<String>,
 }
 
-/// `?language=` alone; read with [`ApiLocale`] too, which ignores the region here.
+/// `?language=` alone, read with [`ApiLanguage`].
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LanguageQuery {
@@ -169,6 +169,21 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiLocale {
         let ApiQuery(query) = ApiQuery::<LocaleQuery>::from_request_parts(parts, state).await?;
         let language = query.language.unwrap_or_else(|| accepted_language(&parts.headers));
         Ok(Self(services::catalog::locale(&language, query.region.as_deref())?))
+    }
+}
+
+/// The language alone ([`LanguageQuery`], for routes without a region), checked by the
+/// catalog; like [`ApiLocale`], `Accept-Language` decides when `?language=` is absent.
+pub struct ApiLanguage(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiLanguage {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiQuery(query) = ApiQuery::<LanguageQuery>::from_request_parts(parts, state).await?;
+        let language = query.language.unwrap_or_else(|| accepted_language(&parts.headers));
+        services::catalog::check_language(&language)?;
+        Ok(Self(language))
     }
 }
 
