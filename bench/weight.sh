@@ -31,7 +31,7 @@ for _ in $(seq 1 60); do
 done
 
 # Bytes on the wire of one GET, as a browser asks for it, and the encoding the server chose.
-fetch() { curl -fsS -o /dev/null -H 'accept-encoding: br, gzip' -w '%{size_download} %header{content-encoding}' "http://$ADDR$1"; }
+fetch() { curl -fsS -o /dev/null -H 'accept-encoding: br, gzip' -w '%{size_download} %header{content-encoding}\n' "http://$ADDR$1"; }
 wire() { fetch "$1" | cut -d' ' -f1; }
 kb() { awk -v b="$1" 'BEGIN { printf "%7.1f kB", b / 1000 }'; }
 

@@ -8,8 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::AppError;
 use crate::components::{
-    CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, PersonTile, absolute_url, encode_query_value,
-    poster_srcset,
+    CardMovie, ErrorNotice, FavoriteToggle, MovieGrid, MyMovieControls, PersonTile, absolute_url, poster_srcset,
 };
 
 /// What the movie page shows: the details, and its rows of related movies as cards marked with
@@ -57,7 +56,7 @@ async fn genre_links(
         .iter()
         .map(|name| {
             let english = known.iter().find(|(genre, _)| genre.name == *name).map_or(name, |(_, english)| english);
-            (name.clone(), format!("/discover?genre={}", encode_query_value(english)))
+            (name.clone(), format!("/discover?genre={}", crate::components::encode_query_value(english)))
         })
         .collect()
 }
