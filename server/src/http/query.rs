@@ -223,8 +223,9 @@ pub struct TrendingQuery {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Words of the title (1 to 200 characters). Missing, it is refused like an empty one.
-    #[param(required = true, min_length = 1, max_length = 200)]
+    /// Words of the title: 1 to 200 characters, not only spaces. Missing, it is refused like
+    /// an empty one.
+    #[param(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     #[serde(default)]
     pub q: String,
     /// Release year.
@@ -237,8 +238,9 @@ pub struct SearchQuery {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeopleSearchQuery {
-    /// Words of the name (1 to 200 characters). Missing, it is refused like an empty one.
-    #[param(required = true, min_length = 1, max_length = 200)]
+    /// Words of the name: 1 to 200 characters, not only spaces. Missing, it is refused like
+    /// an empty one.
+    #[param(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     #[serde(default)]
     pub q: String,
 }
