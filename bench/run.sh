@@ -63,7 +63,7 @@ start_server() { # cache: memory | redis
   local extra=()
   [[ "$1" == redis ]] && extra=(REDIS_URL="$REDIS_URL_FOR_BENCH")
   # The per-client API rate limit is off: every request comes from one address here.
-  env LEPTOS_SITE_ADDR="$ADDR" DATA_DIR="$data_dir" RUST_LOG=warn API_RATE_LIMIT_PER_SECOND=0 "${extra[@]}" \
+  env LEPTOS_SITE_ADDR="$ADDR" DATA_DIR="$data_dir" RUST_LOG=warn API_RATE_LIMIT_PER_SECOND=0 UI_RATE_LIMIT_PER_SECOND=0 "${extra[@]}" \
     target/release/server >"$data_dir/server-$1.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 50); do

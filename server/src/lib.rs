@@ -2,7 +2,6 @@
 //! The Nexus server: one axum app serving the Leptos UI, its server functions and the public
 //! REST API, on services from the `services` crate.
 
-pub mod allocator;
 pub mod config;
 pub mod http;
 pub mod serve;
