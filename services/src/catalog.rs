@@ -223,27 +223,13 @@ impl CatalogService {
     ) -> Result<Page<MovieSummary>, CatalogError> {
         check_locale(locale)?;
         let page = check_page(page)?;
-        let list = self.trending_in(window, page, locale).await?;
-        self.untranslated_in_english(
-            list,
-            locale,
-            |english| async move { self.trending_in(window, page, &english).await },
-        )
-        .await
-    }
-
-    async fn trending_in(
-        &self,
-        window: TrendingWindow,
-        page: u32,
-        locale: &Locale,
-    ) -> Result<Page<MovieSummary>, CatalogError> {
-        let key = format!("tmdb:trending:{}:{}:{page}", window.as_str(), locale_key(locale));
         let list = self
-            .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.trending), || {
-                self.tmdb.trending_movies(window.as_str(), locale, page)
-            })
+            .translated_list(
+                locale,
+                self.ttls.trending,
+                |locale| format!("tmdb:trending:{}:{}:{page}", window.as_str(), locale_key(locale)),
+                |locale| async move { self.tmdb.trending_movies(window.as_str(), &locale, page).await },
+            )
             .await?;
         self.to_page(&list, &locale.language).await
     }
@@ -252,16 +238,13 @@ impl CatalogService {
     pub async fn list(&self, list: MovieList, page: u32, locale: &Locale) -> Result<Page<MovieSummary>, CatalogError> {
         check_locale(locale)?;
         let page = check_page(page)?;
-        let found = self.list_in(list, page, locale).await?;
-        self.untranslated_in_english(found, locale, |english| async move { self.list_in(list, page, &english).await })
-            .await
-    }
-
-    async fn list_in(&self, list: MovieList, page: u32, locale: &Locale) -> Result<Page<MovieSummary>, CatalogError> {
-        let key = format!("tmdb:list:{}:{}:{page}", list.path(), locale_key(locale));
         let body = self
-            .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.movie_list(list, locale, page))
+            .translated_list(
+                locale,
+                self.ttls.lists,
+                |locale| format!("tmdb:list:{}:{}:{page}", list.path(), locale_key(locale)),
+                |locale| async move { self.tmdb.movie_list(list, &locale, page).await },
+            )
             .await?;
         self.to_page(&body, &locale.language).await
     }
@@ -277,29 +260,14 @@ impl CatalogService {
         let query = normalise_query(query)?;
         let year = check_year("year", year)?;
         let page = check_page(page)?;
-        let found = self.search_in(&query, year, page, locale).await?;
-        self.untranslated_in_english(found, locale, |english| async move {
-            self.search_in(&query, year, page, &english).await
-        })
-        .await
-    }
-
-    async fn search_in(
-        &self,
-        query: &str,
-        year: Option<i32>,
-        page: u32,
-        locale: &Locale,
-    ) -> Result<Page<MovieSummary>, CatalogError> {
-        let key = format!(
-            "tmdb:search:{}:{}:{page}:{}",
-            locale_key(locale),
-            year.map(|y| y.to_string()).unwrap_or_default(),
-            query.to_lowercase()
-        );
+        let (query, year_key) = (query.as_str(), year.map(|y| y.to_string()).unwrap_or_default());
         let body = self
-            .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.search_movies(query, year, locale, page))
+            .translated_list(
+                locale,
+                self.ttls.lists,
+                |locale| format!("tmdb:search:{}:{year_key}:{page}:{}", locale_key(locale), query.to_lowercase()),
+                |locale| async move { self.tmdb.search_movies(query, year, &locale, page).await },
+            )
             .await?;
         self.to_page(&body, &locale.language).await
     }
@@ -312,40 +280,63 @@ impl CatalogService {
     ) -> Result<Page<MovieSummary>, CatalogError> {
         check_locale(locale)?;
         let page = check_page(page)?;
-        let query = self.discover_query(filter).await?;
-        let found = self.discover_in(&query, page, locale).await?;
-        self.untranslated_in_english(
-            found,
-            locale,
-            |english| async move { self.discover_in(&query, page, &english).await },
-        )
-        .await
-    }
-
-    async fn discover_in(
-        &self,
-        query: &DiscoverQuery,
-        page: u32,
-        locale: &Locale,
-    ) -> Result<Page<MovieSummary>, CatalogError> {
+        let query = &self.discover_query(filter).await?;
         let genre_ids: Vec<String> = query.genre_ids.iter().map(u32::to_string).collect();
         let people: Vec<String> = query.people.iter().map(u64::to_string).collect();
-        let key = format!(
-            "tmdb:discover:{}:{page}:g={}:p={}:y={:?}-{:?}:r={:?}:v={:?}:s={}",
-            locale_key(locale),
-            genre_ids.join(","),
-            people.join(","),
-            query.year_from,
-            query.year_to,
-            query.min_rating,
-            query.min_votes,
-            query.sort_by
-        );
+        let key = |locale: &Locale| {
+            format!(
+                "tmdb:discover:{}:{page}:g={}:p={}:y={:?}-{:?}:r={:?}:v={:?}:s={}",
+                locale_key(locale),
+                genre_ids.join(","),
+                people.join(","),
+                query.year_from,
+                query.year_to,
+                query.min_rating,
+                query.min_votes,
+                query.sort_by
+            )
+        };
         let body = self
-            .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.lists), || self.tmdb.discover_movies(query, locale, page))
+            .translated_list(locale, self.ttls.lists, key, |locale| async move {
+                self.tmdb.discover_movies(query, &locale, page).await
+            })
             .await?;
         self.to_page(&body, &locale.language).await
+    }
+
+    /// A list in `locale`, cached under `key(locale)` and fetched by `fetch`. TMDb leaves an
+    /// overview empty where it has no translation and does not fall back itself, so before a
+    /// copy is stored its empty overviews are taken from the same list in English (itself
+    /// cached): one English fetch per list and language, nothing per request.
+    async fn translated_list<K, F, Fut>(
+        &self,
+        locale: &Locale,
+        fresh: Duration,
+        key: K,
+        fetch: F,
+    ) -> Result<Arc<MovieListPage>, CatalogError>
+    where
+        K: Fn(&Locale) -> String,
+        F: Fn(Locale) -> Fut,
+        Fut: Future<Output = Result<MovieListPage, TmdbError>>,
+    {
+        let ttl = self.ttl(fresh);
+        Ok(self
+            .lists
+            .get_or_fetch(&key(locale), ttl, || async {
+                let mut list = fetch(locale.clone()).await?;
+                if !locale::is_english(&locale.language) && list.results.iter().any(|item| untranslated(&item.overview))
+                {
+                    let english = Locale { language: DEFAULT_LANGUAGE.to_owned(), region: locale.region.clone() };
+                    match self.lists.get_or_fetch(&key(&english), ttl, || fetch(english.clone())).await {
+                        Ok(english) => fill_untranslated(&mut list.results, &english.results),
+                        // The list still has its titles: better than no list.
+                        Err(error) => tracing::warn!(%error, "no English text for untranslated movies"),
+                    }
+                }
+                Ok::<_, TmdbError>(list)
+            })
+            .await?)
     }
 
     /// Validates a discover filter and puts it in TMDb's terms. Genres are named in English
@@ -414,57 +405,15 @@ impl CatalogService {
         })
     }
 
-    /// A movie in `locale`'s language, what TMDb has not translated in English, and rated as
-    /// in `locale`'s region (or the language's country, or the United States).
+    /// A movie in `locale`'s language (English where TMDb has no translation), rated as in
+    /// `locale`'s region, else the language's country, else the United States.
     pub async fn details(&self, id: u64, locale: &Locale) -> Result<MovieDetails, CatalogError> {
         check_locale(locale)?;
         let language = locale.language.as_str();
         let country =
             locale.region.as_deref().or_else(|| locale::country_of(language)).unwrap_or(locale::DEFAULT_REGION);
-        let mapper = self.mapper(language).await?;
-        let mut details = mapper.details(&*self.tmdb_details(id, language).await?, country);
-        let untranslated_text = untranslated(&details.movie)
-            || details.tagline.is_none()
-            || details.recommendations.iter().chain(&details.similar).any(untranslated);
-        if !locale::is_english(language) && untranslated_text {
-            match self.tmdb_details(id, DEFAULT_LANGUAGE).await {
-                Ok(english) => {
-                    let english = self.mapper(DEFAULT_LANGUAGE).await?.details(&english, country);
-                    fill_untranslated(std::slice::from_mut(&mut details.movie), std::slice::from_ref(&english.movie));
-                    fill_untranslated(&mut details.recommendations, &english.recommendations);
-                    fill_untranslated(&mut details.similar, &english.similar);
-                    if details.tagline.is_none() {
-                        details.tagline = english.tagline;
-                    }
-                }
-                Err(error) => tracing::warn!(%error, id, "no English text for an untranslated movie"),
-            }
-        }
-        Ok(details)
-    }
-
-    /// `list` with what TMDb has not translated into `locale`'s language (an empty overview:
-    /// TMDb does not fall back itself) taken from the same list in English, fetched (and
-    /// cached) by `english` only when something is missing.
-    async fn untranslated_in_english<F, Fut>(
-        &self,
-        mut list: Page<MovieSummary>,
-        locale: &Locale,
-        english: F,
-    ) -> Result<Page<MovieSummary>, CatalogError>
-    where
-        F: FnOnce(Locale) -> Fut,
-        Fut: Future<Output = Result<Page<MovieSummary>, CatalogError>>,
-    {
-        if locale::is_english(&locale.language) || !list.results.iter().any(untranslated) {
-            return Ok(list);
-        }
-        match english(Locale { language: DEFAULT_LANGUAGE.to_owned(), region: locale.region.clone() }).await {
-            Ok(english) => fill_untranslated(&mut list.results, &english.results),
-            // The page still has its titles: better than no page.
-            Err(error) => tracing::warn!(%error, "no English text for untranslated movies"),
-        }
-        Ok(list)
+        let details = self.tmdb_details(id, language).await?;
+        Ok(self.mapper(language).await?.details(&details, country))
     }
 
     /// The titles of `ids` in `language`, for lists the product keeps in English (the user's
@@ -519,9 +468,46 @@ impl CatalogService {
                         Err(_) => {}
                     }
                 }
-                fetched
+                let mut details = fetched?;
+                if !locale::is_english(language) {
+                    self.fill_from_english(&mut details).await;
+                }
+                Ok::<_, TmdbError>(details)
             })
             .await?)
+    }
+
+    /// What TMDb has not translated of a movie (its overview and tagline, and the overviews of
+    /// its related rows), from its English details, before the translated copy is stored.
+    async fn fill_from_english(&self, details: &mut TmdbMovieDetails) {
+        let related = || details.recommendations.iter().chain(&details.similar).flat_map(|list| &list.results);
+        let missing = untranslated(&details.overview)
+            || details.tagline.as_deref().is_none_or(untranslated)
+            || related().any(|item| untranslated(&item.overview));
+        if !missing {
+            return;
+        }
+        // Boxed: the English details are this same lookup, one level down.
+        let english = match Box::pin(self.tmdb_details(details.id, DEFAULT_LANGUAGE)).await {
+            Ok(english) => english,
+            Err(error) => {
+                tracing::warn!(%error, id = details.id, "no English text for an untranslated movie");
+                return;
+            }
+        };
+        if untranslated(&details.overview) {
+            details.overview.clone_from(&english.overview);
+        }
+        if details.tagline.as_deref().is_none_or(untranslated) {
+            details.tagline.clone_from(&english.tagline);
+        }
+        for (list, english_list) in
+            [(&mut details.recommendations, &english.recommendations), (&mut details.similar, &english.similar)]
+        {
+            if let (Some(list), Some(english_list)) = (list, english_list) {
+                fill_untranslated(&mut list.results, &english_list.results);
+            }
+        }
     }
 
     /// `fetch`, unless TMDb said lately that it does not know `id`; a new "not found" is
@@ -556,24 +542,25 @@ impl CatalogService {
         let key = format!("tmdb:person:{id}:{language}");
         let person = self
             .people
-            .get_or_fetch(&key, self.ttl(self.ttls.details), || {
-                self.unless_known_missing("person", id, self.tmdb.person_details(id, language))
+            .get_or_fetch(&key, self.ttl(self.ttls.details), || async move {
+                let mut person =
+                    self.unless_known_missing("person", id, self.tmdb.person_details(id, language)).await?;
+                // An untranslated biography is empty: the English one, before the copy is stored.
+                if !locale::is_english(language) && untranslated(&person.biography) {
+                    // Boxed: the English person is this same lookup, one level down.
+                    match Box::pin(self.person(id, DEFAULT_LANGUAGE)).await {
+                        Ok(english) => person.biography = english.biography,
+                        Err(error) => tracing::warn!(%error, id, "no English biography for an untranslated person"),
+                    }
+                }
+                Ok::<_, TmdbError>(person)
             })
             .await
             .map_err(|error| match CatalogError::from(error) {
                 CatalogError::NotFound => CatalogError::PersonNotFound,
                 other => other,
             })?;
-        let mapper = self.mapper(language).await?;
-        let mut details = mapper.person(&person);
-        if !locale::is_english(language) && details.biography.is_empty() {
-            // Boxed: a person in English is this same function, one level down.
-            match Box::pin(self.person(id, DEFAULT_LANGUAGE)).await {
-                Ok(english) => details.biography = english.biography,
-                Err(error) => tracing::warn!(%error, id, "no English biography for an untranslated person"),
-            }
-        }
-        Ok(details)
+        Ok(self.mapper(language).await?.person(&person))
     }
 
     /// People whose name matches `query`.
@@ -633,26 +620,16 @@ impl CatalogService {
         let id = check_id(id)?;
         let page = check_page(page)?;
         let locale = Locale { language: check_language(language)?.to_owned(), region: None };
-        let found = self.related_in(id, relation, page, &locale.language).await?;
-        self.untranslated_in_english(found, &locale, |english| async move {
-            self.related_in(id, relation, page, &english.language).await
-        })
-        .await
-    }
-
-    async fn related_in(
-        &self,
-        id: u64,
-        relation: Relation,
-        page: u32,
-        language: &str,
-    ) -> Result<Page<MovieSummary>, CatalogError> {
-        let key = format!("tmdb:{}:{id}:{language}:{page}", relation.path());
         let body = self
-            .lists
-            .get_or_fetch(&key, self.ttl(self.ttls.lists), || {
-                self.unless_known_missing("movie", id, self.tmdb.related_movies(id, relation, language, page))
-            })
+            .translated_list(
+                &locale,
+                self.ttls.lists,
+                |locale| format!("tmdb:{}:{id}:{}:{page}", relation.path(), locale.language),
+                |locale| async move {
+                    let fetch = self.tmdb.related_movies(id, relation, &locale.language, page);
+                    self.unless_known_missing("movie", id, fetch).await
+                },
+            )
             .await?;
         self.to_page(&body, language).await
     }
@@ -937,13 +914,13 @@ fn movie_record(details: &TmdbMovieDetails) -> MovieRecord {
 }
 
 /// TMDb leaves a text empty where it has no translation.
-fn untranslated(movie: &MovieSummary) -> bool {
-    movie.overview.trim().is_empty()
+fn untranslated(text: &str) -> bool {
+    text.trim().is_empty()
 }
 
 /// Fills the empty overviews of `movies` from the same movies in `english`.
-fn fill_untranslated(movies: &mut [MovieSummary], english: &[MovieSummary]) {
-    for movie in movies.iter_mut().filter(|movie| untranslated(movie)) {
+fn fill_untranslated(movies: &mut [MovieListItem], english: &[MovieListItem]) {
+    for movie in movies.iter_mut().filter(|movie| untranslated(&movie.overview)) {
         if let Some(original) = english.iter().find(|original| original.id == movie.id) {
             movie.overview.clone_from(&original.overview);
         }

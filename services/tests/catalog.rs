@@ -438,3 +438,34 @@ async fn discover_names_genres_in_english_whatever_the_language() {
     let named = catalog.genres_with_english_names("fr-FR").await.expect("genres");
     assert!(named.iter().any(|(genre, english)| genre.name == "Science-Fiction" && english == "Science Fiction"));
 }
+
+#[tokio::test]
+async fn a_translated_copy_is_stored_complete_so_no_request_looks_up_english_again() {
+    use services::cache::CacheStore;
+    let emulator = emulator().await;
+    let store = Arc::new(MemoryStore::new(1 << 24));
+    let instance = |store: Arc<MemoryStore>| {
+        let mut config = TmdbConfig::new(emulator.base_url(), Credential::ApiKey("secret".into()));
+        config.call_budget = Duration::from_secs(2);
+        let tmdb = Arc::new(TmdbClient::new(config).expect("client"));
+        CatalogService::new(tmdb, store, CacheTtls::default())
+    };
+    // One instance reads The Dark Knight (untranslated) in French, filling it from English.
+    let first = instance(store.clone());
+    let filled = first.details(1267, &french()).await.expect("details").movie.overview;
+    assert!(filled.starts_with("A 2008"), "{filled}");
+    first.list(MovieList::Popular, 1, &french()).await.expect("popular");
+
+    // The English copies go (evicted, expired); another instance sharing the store still
+    // answers in full from the French copies alone, without asking TMDb for English.
+    for key in ["tmdb:movie:1267:en-US", "tmdb:list:popular:en-US:-:1"] {
+        store.delete(key).await.expect("delete");
+    }
+    let second = instance(store);
+    let before = emulator.emulator.requests_received();
+    let again = second.details(1267, &french()).await.expect("details").movie.overview;
+    assert_eq!(again, filled);
+    let popular = second.list(MovieList::Popular, 1, &french()).await.expect("popular");
+    assert!(popular.results.iter().all(|m| !m.overview.is_empty()));
+    assert_eq!(emulator.emulator.requests_received(), before, "no upstream call, English or other");
+}
