@@ -33,6 +33,17 @@ async fn page(app: &common::TestApp, uri: &str, cookies: &str, accept_language: 
     html
 }
 
+/// Posts the footer picker's form (`form`: its fields, url-encoded).
+async fn choose(app: &common::TestApp, form: &'static str) -> (StatusCode, header::HeaderMap) {
+    let request = Request::post(app::components::locale_picker::SetLocale::PATH)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(form))
+        .expect("request");
+    let (status, headers, _) = raw(app, request).await;
+    (status, headers)
+}
+
 #[tokio::test]
 async fn the_api_answers_in_the_language_asked_for_or_accepted() {
     let app = app().await;
@@ -98,12 +109,7 @@ async fn pages_follow_the_picker_then_the_browser() {
     assert!(html.contains("<h1>The Godfather"));
 
     // Choosing keeps the choice in cookies, which beat the browser's language.
-    let request = Request::post(app::components::locale_picker::SetLocale::PATH)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from("language=fr-FR&region=GB"))
-        .expect("request");
-    let (status, headers, _) = raw(&app, request).await;
+    let (status, headers) = choose(&app, "language=fr-FR&region=GB").await;
     assert!(status.is_success() || status.is_redirection(), "{status}");
     let cookies: Vec<&str> =
         headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()?.split(';').next()).collect();
@@ -120,12 +126,7 @@ async fn pages_follow_the_picker_then_the_browser() {
     assert!(html.contains("Histoire"));
 
     // Only offered languages and regions are kept.
-    let request = Request::post(app::components::locale_picker::SetLocale::PATH)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from("language=xx-XX&region=GB"))
-        .expect("request");
-    let (status, headers, _) = raw(&app, request).await;
+    let (status, headers) = choose(&app, "language=xx-XX&region=GB").await;
     assert!(!status.is_success(), "{status}");
     assert!(headers.get(header::SET_COOKIE).is_none());
 }

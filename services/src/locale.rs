@@ -56,6 +56,16 @@ pub fn language(tag: &str) -> Option<&'static Language> {
     })
 }
 
+/// The offered language whose tag is exactly `tag`, as the picker sends it.
+pub fn offered_language(tag: &str) -> Option<&'static Language> {
+    LANGUAGES.iter().find(|language| language.tag == tag)
+}
+
+/// The offered region whose code is exactly `code`, as the picker sends it.
+pub fn offered_region(code: &str) -> Option<&'static Region> {
+    REGIONS.iter().find(|region| region.code == code)
+}
+
 /// The offered region with this code, whatever its case.
 pub fn region(code: &str) -> Option<&'static Region> {
     REGIONS.iter().find(|region| region.code.eq_ignore_ascii_case(code))
@@ -84,11 +94,11 @@ pub fn country_of(tag: &str) -> Option<&str> {
 pub fn negotiate(chosen_language: Option<&str>, chosen_region: Option<&str>, accept_language: Option<&str>) -> Locale {
     let preferred = accept_language.and_then(preferred_by_browser);
     let language = chosen_language
-        .and_then(|tag| LANGUAGES.iter().find(|language| language.tag == tag))
+        .and_then(offered_language)
         .or(preferred.map(|(language, _)| language))
         .map_or(DEFAULT_LANGUAGE, |language| language.tag);
     let region = chosen_region
-        .and_then(|code| REGIONS.iter().find(|region| region.code == code))
+        .and_then(offered_region)
         .or(preferred.and_then(|(_, region)| region))
         .or_else(|| country_of(language).and_then(region))
         .map_or(DEFAULT_REGION, |region| region.code);

@@ -33,9 +33,8 @@ pub async fn get_locale_choices() -> Result<LocaleChoices, AppError> {
 /// Keeps the chosen language and region in this browser; only offered ones are kept.
 #[server]
 pub async fn set_locale(language: String, region: String) -> Result<(), AppError> {
-    let offered_language = services::locale::LANGUAGES.iter().find(|offered| offered.tag == language);
-    let offered_region = services::locale::REGIONS.iter().find(|offered| offered.code == region);
-    let (Some(language), Some(region)) = (offered_language, offered_region) else {
+    let offered = (services::locale::offered_language(&language), services::locale::offered_region(&region));
+    let (Some(language), Some(region)) = offered else {
         return Err(AppError::invalid("Choose a language and a region from the lists"));
     };
     let services = crate::server::services()?;

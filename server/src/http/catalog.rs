@@ -18,7 +18,7 @@ use super::openapi::{CatalogFailures, ErrorBody};
 use super::pagination::with_links;
 use super::query::{
     ApiLanguage, ApiLocale, ApiQuery, DiscoverQuery, HideQuery, LanguageQuery, LocaleQuery, PageQuery,
-    PeopleSearchQuery, SearchQuery, TrendingQuery, accepted_language,
+    PeopleSearchQuery, SearchQuery, TrendingQuery, requested_language,
 };
 use super::{ApiRouter, documented};
 
@@ -29,7 +29,7 @@ pub(super) async fn content_language(request: Request, next: Next) -> Response {
     let asked = super::query::parse::<LanguageQuery>(request.uri().query().unwrap_or_default())
         .ok()
         .and_then(|query| query.language);
-    let language = asked.unwrap_or_else(|| accepted_language(request.headers()));
+    let language = requested_language(asked, request.headers());
     let mut response = next.run(request).await;
     if response.status().is_success()
         && let Ok(value) = HeaderValue::from_str(&language)

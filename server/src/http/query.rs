@@ -167,7 +167,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiLocale {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ApiQuery(query) = ApiQuery::<LocaleQuery>::from_request_parts(parts, state).await?;
-        let language = query.language.unwrap_or_else(|| accepted_language(&parts.headers));
+        let language = requested_language(query.language, &parts.headers);
         Ok(Self(services::catalog::locale(&language, query.region.as_deref())?))
     }
 }
@@ -181,10 +181,16 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiLanguage {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ApiQuery(query) = ApiQuery::<LanguageQuery>::from_request_parts(parts, state).await?;
-        let language = query.language.unwrap_or_else(|| accepted_language(&parts.headers));
+        let language = requested_language(query.language, &parts.headers);
         services::catalog::check_language(&language)?;
         Ok(Self(language))
     }
+}
+
+/// The language a catalog request asks for: `?language=` (`asked`), else the one
+/// `Accept-Language` picks. Unchecked: the extractors check it, and `Content-Language` names it.
+pub fn requested_language(asked: Option<String>, headers: &HeaderMap) -> String {
+    asked.unwrap_or_else(|| accepted_language(headers))
 }
 
 /// The site's language that best suits the request's `Accept-Language` (`en-US` without one).
