@@ -15,15 +15,12 @@ use services::limits::{Limiter, Rate};
 use services::tmdb::TmdbClient;
 
 use crate::config::{AppEnv, Config, MetricsAccess};
-use crate::http::AppState;
 use crate::http::ops::{Readiness, UPSTREAM_PROBE_INTERVAL};
 use crate::http::security_headers::SecurityHeaders;
 use crate::http::session::BrowserSessions;
 use crate::http::throttle::ClientRateLimits;
+use crate::http::{AppState, AppStateInner};
 use crate::upstream::{self, Upstream};
-
-/// In-process cache budget: enough for every list page and detail the hub serves in a day.
-const MEMORY_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// How often expired refresh tokens and ended sessions are deleted.
 const SESSION_PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -89,7 +86,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     let redis = config.redis_url.as_deref().map(|url| RedisStore::new(url, "nexus:")).transpose()?.map(Arc::new);
     let cache: Arc<dyn CacheStore> = match &redis {
         Some(redis) => redis.clone(),
-        None => Arc::new(MemoryStore::new(MEMORY_CACHE_BYTES)),
+        None => Arc::new(MemoryStore::new(config.memory_cache_mib * 1024 * 1024)),
     };
     tracing::info!(store = cache.kind(), "cache ready");
 
@@ -142,7 +139,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
     let image_origin = upstream.emulator.is_none().then(|| "https://image.tmdb.org".to_owned());
 
     let catalog_for_probe = catalog.clone();
-    let state = AppState {
+    let state = AppState::new(AppStateInner {
         leptos_options,
         catalog,
         accounts,
@@ -168,6 +165,6 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Sta
         request_slots: Arc::new(tokio::sync::Semaphore::new(
             usize::try_from(config.max_concurrent_requests).unwrap_or(usize::MAX),
         )),
-    };
+    });
     Ok(Started { state, upstream })
 }

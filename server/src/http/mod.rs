@@ -46,7 +46,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 pub use error::ApiError;
-pub use state::AppState;
+pub use state::{AppState, AppStateInner};
 
 use crate::upstream::EMULATOR_IMAGES_PATH;
 use security_headers::CspNonce;

@@ -3,6 +3,8 @@
 //! script) and forbids everything else; `nosniff`, a referrer policy, no framing, and HSTS
 //! when the site is served over https.
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
@@ -18,8 +20,9 @@ pub struct CspNonce(pub String);
 
 #[derive(Debug, Clone)]
 pub struct SecurityHeaders {
-    /// The page policy around its nonce: `{before}{nonce}{after}`, built once.
-    page_policy: (String, String),
+    /// The page policy around its nonce: `{before}{nonce}{after}`, built once and shared (the
+    /// middleware gets a clone of this struct per request).
+    page_policy: Arc<(String, String)>,
     /// For responses with no inline script (the API, static files): no nonce to generate.
     static_policy: HeaderValue,
     /// Swagger UI sets inline styles.
@@ -47,10 +50,10 @@ impl SecurityHeaders {
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
         };
         Self {
-            page_policy: (
+            page_policy: Arc::new((
                 "default-src 'self'; script-src 'self' 'nonce-".to_owned(),
                 format!("' {}", rest("'self'", "'self'")),
-            ),
+            )),
             static_policy: fixed("'self'", "'self'"),
             docs_policy: fixed("'self' 'unsafe-inline'", "'self'"),
             graphiql_policy: fixed("'self' 'unsafe-inline'", "'self' data:"),
@@ -70,7 +73,7 @@ impl SecurityHeaders {
             return (self.static_policy.clone(), None);
         }
         let nonce = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>());
-        let (before, after) = &self.page_policy;
+        let (before, after) = &*self.page_policy;
         match HeaderValue::from_str(&format!("{before}{nonce}{after}")) {
             Ok(policy) => (policy, Some(nonce)),
             Err(_) => (self.static_policy.clone(), None),

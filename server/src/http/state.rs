@@ -2,6 +2,7 @@
 //! `crate::state::build`) and owned here, by the HTTP layer that reads it, so the HTTP modules
 //! depend on nothing above them.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -19,8 +20,34 @@ use super::session::BrowserSessions;
 use super::throttle::ClientRateLimits;
 use crate::config::MetricsAccess;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// A handle on the shared state: cloning it is one reference count. axum clones the state for
+/// every request, once per layer that holds it and once per `State` extractor; with the fields
+/// inline that was a dozen reference counts, two strings and the Leptos options each time.
+#[derive(Clone)]
+pub struct AppState(Arc<AppStateInner>);
+
+impl AppState {
+    pub fn new(inner: AppStateInner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+impl Deref for AppState {
+    type Target = AppStateInner;
+
+    fn deref(&self) -> &AppStateInner {
+        &self.0
+    }
+}
+
+/// leptos_axum's page and file handlers read the options from the router's state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct AppStateInner {
     pub leptos_options: LeptosOptions,
     pub catalog: Arc<CatalogService>,
     pub accounts: Arc<AccountService>,
