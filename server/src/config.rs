@@ -95,6 +95,12 @@ pub struct Config {
     #[arg(long, env = "CACHE_TTL_STALE", value_name = "CACHE_TTL_STALE", default_value_t = 86400)]
     pub cache_ttl_stale: u64,
 
+    /// The in-process cache's budget in MiB (keys and encoded values), when REDIS_URL is not
+    /// set. The hot set of the built-in emulator's catalog (lists, details, people) fits in a
+    /// few MiB; beyond the budget the least used entries go and are fetched again.
+    #[arg(long, env = "MEMORY_CACHE_MIB", value_name = "MEMORY_CACHE_MIB", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub memory_cache_mib: u64,
+
     /// Signs access tokens. Development: generated once under DATA_DIR. Production: required.
     #[arg(long, env = "JWT_SECRET", value_name = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,

@@ -26,6 +26,15 @@ pub use crate::tmdb::{Locale, MovieList, Relation};
 /// read again. Catalog data changes slowly; a few seconds bounds how far instances can differ.
 const LOCAL_COPY_AGE: Duration = Duration::from_secs(10);
 
+/// What the decoded copies may weigh, by the size of their JSON (a list page is about 8 kB, a
+/// movie's details with its related rows about 15 kB). Only the last 10 s of reads are kept,
+/// so a few MiB hold every page a busy instance serves; a crawler walking the whole catalog
+/// evicts the least used copies instead of growing the process.
+const LOCAL_LIST_BYTES: u64 = 4 * 1024 * 1024;
+const LOCAL_DETAILS_BYTES: u64 = 4 * 1024 * 1024;
+const LOCAL_PEOPLE_BYTES: u64 = 1024 * 1024;
+const LOCAL_SMALL_BYTES: u64 = 256 * 1024;
+
 /// TMDb serves at most 500 pages of any list.
 pub const MAX_PAGE: u32 = 500;
 pub const DEFAULT_LANGUAGE: &str = "en-US";
@@ -191,12 +200,12 @@ impl CatalogService {
             movies: None,
             store: store.clone(),
             ttls,
-            lists: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
-            details: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 10_000),
-            people: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 2_000),
-            people_found: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 2_000),
-            configuration: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, 1),
-            genres: Cache::with_local_copies(store, LOCAL_COPY_AGE, 100),
+            lists: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, LOCAL_LIST_BYTES),
+            details: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, LOCAL_DETAILS_BYTES),
+            people: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, LOCAL_PEOPLE_BYTES),
+            people_found: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, LOCAL_PEOPLE_BYTES),
+            configuration: Cache::with_local_copies(store.clone(), LOCAL_COPY_AGE, LOCAL_SMALL_BYTES),
+            genres: Cache::with_local_copies(store, LOCAL_COPY_AGE, LOCAL_SMALL_BYTES),
         }
     }
 

@@ -134,7 +134,7 @@ async fn a_redis_outage_never_fails_a_request() {
 #[tokio::test]
 async fn local_copies_serve_hot_keys_without_the_store_until_they_age_out() {
     let store = memory_store();
-    let cache: Cache<u32> = Cache::with_local_copies(store.clone(), Duration::from_millis(200), 100);
+    let cache: Cache<u32> = Cache::with_local_copies(store.clone(), Duration::from_millis(200), 1024);
     cache.get_or_fetch("k", LONG, || async { Ok::<_, Down>(1) }).await.expect("stored");
     // Gone from the store, yet served from the local copy, with no upstream call.
     store.delete("k").await.expect("deleted");
@@ -144,4 +144,27 @@ async fn local_copies_serve_hot_keys_without_the_store_until_they_age_out() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let value = cache.get_or_fetch("k", LONG, || async { Ok::<_, Down>(2) }).await;
     assert_eq!(*value.expect("refetched"), 2);
+}
+
+#[tokio::test]
+async fn local_copies_are_bounded_by_bytes_not_by_entries() {
+    let store = memory_store();
+    // Room for about four 1 KiB values.
+    let cache: Cache<String> = Cache::with_local_copies(store.clone(), Duration::from_secs(60), 4 * 1024);
+    let keys: Vec<String> = (0..16).map(|n| format!("k{n}")).collect();
+    for key in &keys {
+        cache.get_or_fetch(key, LONG, || async { Ok::<_, Down>("x".repeat(1000)) }).await.expect("stored");
+    }
+    cache.run_pending_evictions().await;
+    // With the store emptied and the upstream down, only local copies can answer.
+    for key in &keys {
+        store.delete(key).await.expect("deleted");
+    }
+    let mut served_locally = 0;
+    for key in &keys {
+        if cache.get_or_fetch(key, LONG, || async { Err::<String, _>(Down) }).await.is_ok() {
+            served_locally += 1;
+        }
+    }
+    assert!((1..=4).contains(&served_locally), "{served_locally} of 16 one-kB values kept in a 4 kB budget");
 }

@@ -49,6 +49,13 @@ struct Entry<T> {
     value: T,
 }
 
+/// A decoded value kept in process, weighed by the size of its encoding.
+struct LocalCopy<T> {
+    fresh_until_ms: u64,
+    value: Arc<T>,
+    encoded_bytes: usize,
+}
+
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
@@ -66,7 +73,7 @@ pub struct Cache<T> {
     store: Arc<dyn CacheStore>,
     /// Decoded copies of recently read entries, so hot keys skip the store round trip and the
     /// JSON decoding. Kept for a short time only, so instances sharing a Redis converge.
-    local: Option<moka::future::Cache<String, Arc<Entry<Arc<T>>>>>,
+    local: Option<moka::future::Cache<String, Arc<LocalCopy<T>>>>,
     /// Coalesces concurrent misses: moka runs one init future per key and hands its result to
     /// every waiter. Entries are removed as soon as the flight lands; the store keeps the value.
     flights: moka::future::Cache<String, Arc<T>>,
@@ -88,10 +95,26 @@ where
         Self { store, local: None, flights }
     }
 
-    /// Also keeps decoded copies in process for up to `max_age`, at most `max_entries` of them.
-    pub fn with_local_copies(store: Arc<dyn CacheStore>, max_age: Duration, max_entries: u64) -> Self {
-        let local = moka::future::Cache::builder().time_to_live(max_age).max_capacity(max_entries).build();
+    /// Also keeps decoded copies in process for up to `max_age`, as many as fit in `max_bytes`.
+    /// A copy weighs what its encoded form does: a decoded value's heap size cannot be read
+    /// cheaply, and it follows its JSON closely (the same strings, plus fixed-size fields).
+    pub fn with_local_copies(store: Arc<dyn CacheStore>, max_age: Duration, max_bytes: u64) -> Self {
+        let local = moka::future::Cache::builder()
+            .time_to_live(max_age)
+            .weigher(|key: &String, copy: &Arc<LocalCopy<T>>| {
+                u32::try_from(key.len() + copy.encoded_bytes).unwrap_or(u32::MAX)
+            })
+            .max_capacity(max_bytes)
+            .build();
         Self { local: Some(local), ..Self::new(store) }
+    }
+
+    /// Applies the evictions moka has queued (it applies them in batches, on later calls), so
+    /// that a test or a measurement sees the bound at once.
+    pub async fn run_pending_evictions(&self) {
+        if let Some(local) = &self.local {
+            local.run_pending_tasks().await;
+        }
     }
 
     pub async fn invalidate(&self, key: &str) {
@@ -119,13 +142,13 @@ where
             return Ok(entry.value.clone());
         }
         let stale = match self.read(key).await {
-            Some(entry) if entry.fresh_until_ms > now_ms() => {
+            Some((entry, encoded_bytes)) if entry.fresh_until_ms > now_ms() => {
                 count("hit");
                 let value = Arc::new(entry.value);
-                self.keep_local(key, entry.fresh_until_ms, &value).await;
+                self.keep_local(key, entry.fresh_until_ms, &value, encoded_bytes).await;
                 return Ok(value);
             }
-            other => other,
+            other => other.map(|(entry, _)| entry),
         };
         count("miss");
 
@@ -134,14 +157,16 @@ where
             .try_get_with(key.to_owned(), async {
                 // A caller that missed just before another flight stored the value must not
                 // start a second upstream call: look again inside the flight.
-                if let Some(entry) = self.read(key).await.filter(|entry| entry.fresh_until_ms > now_ms()) {
+                if let Some((entry, _)) = self.read(key).await.filter(|(entry, _)| entry.fresh_until_ms > now_ms()) {
                     return Ok::<_, E>(Arc::new(entry.value));
                 }
                 let value = fetch().await?;
                 let fresh_until_ms = now_ms() + jittered(ttl.fresh).as_millis() as u64;
-                self.write(key, fresh_until_ms, &value, ttl).await;
+                let encoded_bytes = self.write(key, fresh_until_ms, &value, ttl).await;
                 let value = Arc::new(value);
-                self.keep_local(key, fresh_until_ms, &value).await;
+                if let Some(encoded_bytes) = encoded_bytes {
+                    self.keep_local(key, fresh_until_ms, &value, encoded_bytes).await;
+                }
                 Ok::<_, E>(value)
             })
             .await;
@@ -158,16 +183,18 @@ where
         }
     }
 
-    async fn keep_local(&self, key: &str, fresh_until_ms: u64, value: &Arc<T>) {
+    async fn keep_local(&self, key: &str, fresh_until_ms: u64, value: &Arc<T>, encoded_bytes: usize) {
         if let Some(local) = &self.local {
-            local.insert(key.to_owned(), Arc::new(Entry { fresh_until_ms, value: value.clone() })).await;
+            let copy = LocalCopy { fresh_until_ms, value: value.clone(), encoded_bytes };
+            local.insert(key.to_owned(), Arc::new(copy)).await;
         }
     }
 
-    async fn read(&self, key: &str) -> Option<Entry<T>> {
+    /// The stored entry and the size of its encoding.
+    async fn read(&self, key: &str) -> Option<(Entry<T>, usize)> {
         match self.store.get(key).await {
             Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
-                Ok(entry) => Some(entry),
+                Ok(entry) => Some((entry, bytes.len())),
                 Err(error) => {
                     // A shape change between releases: treat as a miss and overwrite it.
                     tracing::debug!(%error, key, "unreadable cache entry");
@@ -182,18 +209,21 @@ where
         }
     }
 
-    async fn write(&self, key: &str, fresh_until_ms: u64, value: &T, ttl: Ttl) {
+    /// Stores `value`; the size of its encoding, unless it does not encode.
+    async fn write(&self, key: &str, fresh_until_ms: u64, value: &T, ttl: Ttl) -> Option<usize> {
         let entry = Entry { fresh_until_ms, value };
         let bytes = match serde_json::to_vec(&entry) {
             Ok(bytes) => bytes,
             Err(error) => {
                 tracing::error!(%error, key, "value does not encode; not cached");
-                return;
+                return None;
             }
         };
+        let encoded_bytes = bytes.len();
         if let Err(error) = self.store.put(key, bytes, ttl.fresh + ttl.stale).await {
             tracing::warn!(%error, key, "cache write failed; serving uncached");
         }
+        Some(encoded_bytes)
     }
 }
 
