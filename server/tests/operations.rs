@@ -97,8 +97,10 @@ async fn error_pages_carry_the_request_id() {
 /// that outlasts a one-second request timeout, each under a page path and an API path.
 fn stack_with_failing_handlers(app: &common::TestApp) -> axum::Router {
     use axum::routing::get;
-    let mut state = app._started.state.clone();
-    state.request_timeout = Duration::from_secs(1);
+    let state = server::http::AppState::new(server::http::AppStateInner {
+        request_timeout: Duration::from_secs(1),
+        ..(*app._started.state).clone()
+    });
     let panics = || async {
         panic!("a handler bug");
         #[allow(unreachable_code)]

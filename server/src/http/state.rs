@@ -47,6 +47,8 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// Cloneable so that a test can build a state that differs in one field.
+#[derive(Clone)]
 pub struct AppStateInner {
     pub leptos_options: LeptosOptions,
     pub catalog: Arc<CatalogService>,
