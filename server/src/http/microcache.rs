@@ -33,9 +33,12 @@ struct Cached {
     body: Bytes,
 }
 
+/// A handle on the cached responses. axum clones a route's middleware, and so this state,
+/// for every request: one reference count here instead of the half-dozen of moka's own handle
+/// (1.3 % of cached trending's CPU in `perf`, and as much again to drop it).
 #[derive(Clone)]
 pub struct MicroCache {
-    responses: moka::future::Cache<String, Arc<Cached>>,
+    responses: Arc<moka::future::Cache<String, Arc<Cached>>>,
 }
 
 impl MicroCache {
@@ -47,7 +50,7 @@ impl MicroCache {
             })
             .max_capacity(64 * 1024 * 1024)
             .build();
-        Self { responses }
+        Self { responses: Arc::new(responses) }
     }
 }
 
