@@ -11,6 +11,8 @@ ensure_oha() {
 }
 
 build_release() {
+  # NO_BUILD=1: measure target/release as it is (say, as `cargo leptos build --release` left it).
+  [[ -n "${NO_BUILD:-}" ]] && return 0
   echo "==> building the release server (and the bench's limit server)"
   cargo build --release -p server --bin server --example limit --quiet
 }

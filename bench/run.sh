@@ -6,6 +6,7 @@
 #
 #   bench/run.sh                        # cached trending, 10 s each
 #   DURATION=30s bench/run.sh trending  # one target, longer
+#   NO_BUILD=1 bench/run.sh home        # the release build as it is (no cargo build first)
 #   bench/run.sh for-you                # "For you" of a user with 50 favorites (warm)
 #   bench/run.sh home movie favorites   # the server-rendered home and movie pages; a 50-favorite list
 #   bench/run.sh graphql-movie graphql-list  # GraphQL: one movie with cast and related movies
