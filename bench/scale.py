@@ -108,9 +108,10 @@ def p90_ms(samples):
 rows = []
 
 
-def row(what, case, figure, unit, base):
-    ratio = figure / base if base else 1.0
-    rows.append(f"| {what} | {case} | {figure:,.1f} {unit} | {ratio:.2f}× |")
+def row(what, case, figure, unit, base=None):
+    """One table row; its ratio to `base`, the smallest case's figure, when there is one."""
+    ratio = f"{figure / base:.2f}×" if base else "–"
+    rows.append(f"| {what} | {case} | {figure:,.1f} {unit} | {ratio} |")
 
 
 def main():
@@ -140,14 +141,13 @@ def main():
 
     base = SIZES[0]
     for size in SIZES:
-        rps, p50, p99 = favorites[size]
-        row("favorites list, first 50 (warm, 16 connections): p50", f"{size} favorites", p50, "ms", favorites[base][1])
+        row("favorites list, first 50 (warm, 16 connections): p50", f"{size} favorites", favorites[size][1], "ms",
+            favorites[base][1])
     for size in SIZES:
-        rps, p50, p99 = favorites[size]
-        row("favorites list: requests/s", f"{size} favorites", rps, "/s", favorites[base][0])
+        row("favorites list: requests/s", f"{size} favorites", favorites[size][0], "/s", favorites[base][0])
     for size in SIZES:
-        rps, p50, p99 = for_you_warm[size]
-        row("For you (warm pool, 16 connections): p50", f"{size} favorites", p50, "ms", for_you_warm[base][1])
+        row("For you (warm pool, 16 connections): p50", f"{size} favorites", for_you_warm[size][1], "ms",
+            for_you_warm[base][1])
     for size in SIZES:
         row("For you rebuilt after a change (cold pool), median of 5", f"{size} favorites",
             for_you_cold[size], "ms", for_you_cold[base])
@@ -166,11 +166,11 @@ def main():
         status, payload, seconds = request("GET", f"/movie/{movie['id']}", headers={"accept": "text/html"})
         expect(status, payload, (200,), f"movie page {movie['id']}")
         movie_pages.append(seconds)
-    row("cold search through the emulator, median of 40", "distinct titles", median_ms(searches), "ms", 0)
-    row("cold search, p90", "distinct titles", p90_ms(searches), "ms", 0)
+    row("cold search through the emulator, median of 40", "distinct titles", median_ms(searches), "ms")
+    row("cold search, p90", "distinct titles", p90_ms(searches), "ms")
     row("cold movie page (server-rendered) through the emulator, median of 40", "distinct movies",
-        median_ms(movie_pages), "ms", 0)
-    row("cold movie page, p90", "distinct movies", p90_ms(movie_pages), "ms", 0)
+        median_ms(movie_pages), "ms")
+    row("cold movie page, p90", "distinct movies", p90_ms(movie_pages), "ms")
 
     # Sign-in: argon2 on the hashing pool; each attempt from its own address and account.
     accounts = [register(f"signin{n}")[0] for n in range(64)]
@@ -186,16 +186,17 @@ def main():
         expect(status, payload, (200,), "sign in")
         return seconds
 
-    sign_in_base = None
+    latency_base = rate_base = None
     for concurrency in (1, 2, 8):
         batch = accounts[:8 * concurrency]
         started = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
             samples = list(pool.map(sign_in, batch))
         per_second = len(batch) / (time.perf_counter() - started)
-        sign_in_base = sign_in_base or median_ms(samples)
-        row("sign-in: median latency", f"{concurrency} at once", median_ms(samples), "ms", sign_in_base)
-        row("sign-in: sign-ins/s", f"{concurrency} at once", per_second, "/s", 0)
+        latency_base = latency_base or median_ms(samples)
+        rate_base = rate_base or per_second
+        row("sign-in: median latency", f"{concurrency} at once", median_ms(samples), "ms", latency_base)
+        row("sign-in: sign-ins/s", f"{concurrency} at once", per_second, "/s", rate_base)
 
     print("\n| what | case | figure | × smallest case |\n|---|---|---|---|")
     print("\n".join(rows))
